@@ -12,8 +12,12 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1))
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 INSTALL_MOD_DIR ?= updates
+# The client transport of the two-VM smoke test: ours, or Debian's rpcrdma
+# (which proves the harness itself).
+SMOKE_TRANSPORT ?= debian
+export SMOKE_TRANSPORT
 
-.PHONY: all modules clean install w1 sparse checkpatch kunit smoke check demo bench
+.PHONY: all modules clean install setup w1 sparse checkpatch kunit smoke check check-stages demo bench
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -24,6 +28,10 @@ clean:
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
+
+# Install the Debian packages the build and the tests need (root).
+setup:
+	tests/setup
 
 # The individual stages of `make check`; each ends with "N passed, N failed".
 w1:
@@ -39,13 +47,19 @@ kunit:
 	tests/kunit/run
 
 smoke: modules
-	tests/vm/smoke ours
+	tests/vm/smoke $(SMOKE_TRANSPORT)
 
-check:
+# KDIR is evaluated again after setup, which may have installed the headers.
+check: setup
+	$(MAKE) check-stages
+
+check-stages:
 	tests/check $(KDIR)
 
-demo: modules
-	tests/vm/demo ours
+demo: setup
+	$(MAKE) modules
+	tests/vm/demo $(SMOKE_TRANSPORT)
 
-bench: modules
-	tests/vm/demo ours
+bench: setup
+	$(MAKE) modules
+	tests/vm/demo $(SMOKE_TRANSPORT)
