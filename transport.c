@@ -1,28 +1,634 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The RPC-over-RDMA version 1 client transport class (RFC 8166): how SUNRPC
- * finds us ("rdma" and "rdma6" netids) and the module's life cycle.
+ * finds us ("rdma" and "rdma6" netids), the rpc_xprt_ops SUNRPC drives us
+ * with, our statistics, and the module's life cycle.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sunrpc/addr.h>
+#include <linux/sunrpc/clnt.h>
+#include <linux/sunrpc/sched.h>
 #include <kunit/visibility.h>
 
 #include "xprt_rdma.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+/* Reconnect back-off: first retry after 5 seconds, doubling to 30 */
+#define RPCRDMA_INIT_REEST_TO		(5 * HZ)
+#define RPCRDMA_MAX_REEST_TO		(30 * HZ)
+#define RPCRDMA_IDLE_DISC_TO		(5 * 60 * HZ)
+#define RPCRDMA_BIND_TO			(60 * HZ)
+
+/* Largest RPC payload: rsize and wsize of 1 MiB (RPCRDMA_MAX_DATA_SEGS) */
+#define RPCRDMA_MAX_PAYLOAD		SZ_1M
+
+static const struct rpc_timeout xprt_rdma_default_timeout = {
+	.to_initval	= 60 * HZ,
+	.to_maxval	= 60 * HZ,
+};
+
+static void xprt_rdma_free_addresses(struct rpc_xprt *xprt)
+{
+	kfree(xprt->address_strings[RPC_DISPLAY_ADDR]);
+	kfree(xprt->address_strings[RPC_DISPLAY_HEX_ADDR]);
+	kfree(xprt->address_strings[RPC_DISPLAY_PORT]);
+	kfree(xprt->address_strings[RPC_DISPLAY_HEX_PORT]);
+	xprt->address_strings[RPC_DISPLAY_ADDR] = NULL;
+	xprt->address_strings[RPC_DISPLAY_HEX_ADDR] = NULL;
+	xprt->address_strings[RPC_DISPLAY_PORT] = NULL;
+	xprt->address_strings[RPC_DISPLAY_HEX_PORT] = NULL;
+}
+
+static void xprt_rdma_format_port(struct rpc_xprt *xprt)
+{
+	unsigned short port = rpc_get_port((struct sockaddr *)&xprt->addr);
+
+	kfree(xprt->address_strings[RPC_DISPLAY_PORT]);
+	kfree(xprt->address_strings[RPC_DISPLAY_HEX_PORT]);
+	xprt->address_strings[RPC_DISPLAY_PORT] =
+		kasprintf(GFP_KERNEL, "%u", port);
+	xprt->address_strings[RPC_DISPLAY_HEX_PORT] =
+		kasprintf(GFP_KERNEL, "%4hx", port);
+}
+
+static int xprt_rdma_format_addresses(struct rpc_xprt *xprt)
+{
+	struct sockaddr *sap = (struct sockaddr *)&xprt->addr;
+	char buf[INET6_ADDRSTRLEN + IPV6_SCOPE_ID_LEN + 2];
+
+	rpc_ntop(sap, buf, sizeof(buf));
+	xprt->address_strings[RPC_DISPLAY_ADDR] = kstrdup(buf, GFP_KERNEL);
+	if (sap->sa_family == AF_INET) {
+		xprt->address_strings[RPC_DISPLAY_HEX_ADDR] =
+			kasprintf(GFP_KERNEL, "%08x",
+				  ntohl(((struct sockaddr_in *)sap)->sin_addr.s_addr));
+		xprt->address_strings[RPC_DISPLAY_NETID] = RPCBIND_NETID_RDMA;
+	} else {
+		xprt->address_strings[RPC_DISPLAY_HEX_ADDR] =
+			kasprintf(GFP_KERNEL, "%pi6",
+				  &((struct sockaddr_in6 *)sap)->sin6_addr);
+		xprt->address_strings[RPC_DISPLAY_NETID] = RPCBIND_NETID_RDMA6;
+	}
+	xprt->address_strings[RPC_DISPLAY_PROTO] = "rdma";
+	xprt_rdma_format_port(xprt);
+	if (!xprt->address_strings[RPC_DISPLAY_ADDR] ||
+	    !xprt->address_strings[RPC_DISPLAY_HEX_ADDR] ||
+	    !xprt->address_strings[RPC_DISPLAY_PORT] ||
+	    !xprt->address_strings[RPC_DISPLAY_HEX_PORT])
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * rpcrdma_update_cwnd - let the server's credit grant drive the window
+ * @r_xprt: the transport
+ * @grant: the sanitised credit grant (1 to re_max_requests)
+ *
+ * Context: any; takes transport_lock.
+ */
+void rpcrdma_update_cwnd(struct rpcrdma_xprt *r_xprt, u32 grant)
+{
+	struct rpc_xprt *xprt = &r_xprt->rx_xprt;
+
+	spin_lock(&xprt->transport_lock);
+	xprt->cwnd = grant << RPC_CWNDSHIFT;
+	spin_unlock(&xprt->transport_lock);
+}
+
+static void xprt_rdma_connect_worker(struct work_struct *work)
+{
+	struct rpcrdma_xprt *r_xprt = container_of(work, struct rpcrdma_xprt,
+						   rx_connect_worker.work);
+	struct rpc_xprt *xprt = &r_xprt->rx_xprt;
+	unsigned int pflags = memalloc_nofs_save();
+	int rc;
+
+	rc = rpcrdma_xprt_connect(r_xprt);
+	xprt_clear_connecting(xprt);
+	if (!rc) {
+		xprt->connect_cookie++;
+		xprt->stat.connect_count++;
+		xprt->stat.connect_time += (long)jiffies -
+					   xprt->stat.connect_start;
+		xprt->reestablish_timeout = RPCRDMA_INIT_REEST_TO;
+		xprt_set_connected(xprt);
+		rc = -EAGAIN;
+	} else if (xprt->reestablish_timeout < RPCRDMA_INIT_REEST_TO) {
+		xprt->reestablish_timeout = RPCRDMA_INIT_REEST_TO;
+	}
+	xprt_unlock_connect(xprt, r_xprt);
+	xprt_wake_pending_tasks(xprt, rc);
+	memalloc_nofs_restore(pflags);
+}
+
+/**
+ * xprt_rdma_connect - schedule a connection attempt
+ * @xprt: the transport
+ * @task: the RPC that wants the connection; holds the write lock, which
+ *	passes to the connect worker
+ *
+ * The first attempt runs at once; later ones back off exponentially from
+ * RPCRDMA_INIT_REEST_TO to the transport's max_reconnect_timeout.
+ *
+ * Context: RPC task context; the caller holds the write lock.
+ */
+static void xprt_rdma_connect(struct rpc_xprt *xprt, struct rpc_task *task)
+{
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
+	unsigned long delay = 0;
+
+	WARN_ON_ONCE(!xprt_lock_connect(xprt, task, r_xprt));
+	if (xprt->reestablish_timeout) {
+		delay = xprt_reconnect_delay(xprt);
+		xprt_reconnect_backoff(xprt, RPCRDMA_INIT_REEST_TO);
+	}
+	queue_delayed_work(xprtiod_workqueue, &r_xprt->rx_connect_worker,
+			   delay);
+}
+
+/**
+ * xprt_rdma_set_connect_timeout - apply a mount's connect time limits
+ * @xprt: the transport
+ * @connect_timeout: longest a connect attempt may take
+ * @reconnect_timeout: longest back-off between attempts
+ *
+ * Context: any; takes transport_lock.
+ */
+static void xprt_rdma_set_connect_timeout(struct rpc_xprt *xprt,
+					  unsigned long connect_timeout,
+					  unsigned long reconnect_timeout)
+{
+	spin_lock(&xprt->transport_lock);
+	if (connect_timeout < xprt->connect_timeout)
+		xprt->connect_timeout = connect_timeout;
+	if (reconnect_timeout < xprt->max_reconnect_timeout)
+		xprt->max_reconnect_timeout = reconnect_timeout;
+	spin_unlock(&xprt->transport_lock);
+}
+
+/**
+ * xprt_rdma_close - close the connection
+ * @xprt: the transport
+ *
+ * Called on shutdown, on reconnect (autoclose after a forced disconnect)
+ * and on device removal.  Tears down the connection; pending RPCs are
+ * retransmitted after the next connect.
+ *
+ * Context: process context, may sleep; the caller holds the transport's
+ * write lock.
+ */
+static void xprt_rdma_close(struct rpc_xprt *xprt)
+{
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
+
+	rpcrdma_xprt_disconnect(r_xprt);
+	xprt->reestablish_timeout = 0;
+	xprt_disconnect_done(xprt);
+}
+
+/**
+ * xprt_rdma_destroy - free a transport
+ * @xprt: the transport, with no RPCs left
+ *
+ * Context: process context, may sleep.
+ */
+static void xprt_rdma_destroy(struct rpc_xprt *xprt)
+{
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
+
+	cancel_delayed_work_sync(&r_xprt->rx_connect_worker);
+	rpcrdma_xprt_disconnect(r_xprt);
+	cancel_work_sync(&r_xprt->rx_disconnect_worker);
+	rpcrdma_buffer_destroy(&r_xprt->rx_buf);
+	trace_xprtrdma_destroy(r_xprt);
+	xprt_rdma_free_addresses(xprt);
+	xprt_free(xprt);
+	module_put(THIS_MODULE);
+}
+
+/**
+ * xprt_rdma_timer - an RPC timed out on a connected transport
+ * @xprt: the transport
+ * @task: the RPC that timed out
+ *
+ * RC has no keepalive, and a silent server looks the same as a dead
+ * path: force a disconnect, so reconnecting detects the path and
+ * retransmits every pending RPC.
+ *
+ * Context: RPC task context.
+ */
+static void xprt_rdma_timer(struct rpc_xprt *xprt, struct rpc_task *task)
+{
+	trace_xprtrdma_timer(task->tk_rqstp, task->tk_status);
+	rpcrdma_force_disconnect(rpcx_to_rdmax(xprt));
+}
+
+/**
+ * xprt_rdma_inject_disconnect - SUNRPC fault injection: drop the connection
+ * @xprt: the transport
+ *
+ * Context: RPC task context.
+ */
+static void xprt_rdma_inject_disconnect(struct rpc_xprt *xprt)
+{
+	rpcrdma_force_disconnect(rpcx_to_rdmax(xprt));
+}
+
+/**
+ * xprt_rdma_alloc_slot - give an RPC a slot, or queue it on the backlog
+ * @xprt: the transport
+ * @task: the RPC
+ *
+ * Sets tk_status to 0 with tk_rqstp set, or to -EAGAIN with @task
+ * asleep on the backlog until xprt_rdma_free_slot() hands it a slot.
+ *
+ * Context: RPC task context.
+ */
+static void xprt_rdma_alloc_slot(struct rpc_xprt *xprt, struct rpc_task *task)
+{
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
+	struct rpcrdma_req *req;
+
+	/* reserve_lock orders this against xprt_rdma_free_slot()'s wake */
+	spin_lock(&xprt->reserve_lock);
+	req = rpcrdma_req_get(&r_xprt->rx_buf);
+	if (!req) {
+		xprt_add_backlog(xprt, task);
+		spin_unlock(&xprt->reserve_lock);
+		task->tk_status = -EAGAIN;
+		return;
+	}
+	spin_unlock(&xprt->reserve_lock);
+	task->tk_rqstp = &req->rl_slot;
+	task->tk_status = 0;
+}
+
+/**
+ * xprt_rdma_free_slot - release a slot, to a backlogged RPC if any
+ * @xprt: the transport
+ * @rqst: the slot being released
+ *
+ * Context: any.
+ */
+static void xprt_rdma_free_slot(struct rpc_xprt *xprt, struct rpc_rqst *rqst)
+{
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
+
+	spin_lock(&xprt->reserve_lock);
+	if (!xprt_wake_up_backlog(xprt, rqst)) {
+		memset(rqst, 0, sizeof(*rqst));
+		rpcrdma_req_put(&r_xprt->rx_buf, rpcr_to_rdmar(rqst));
+	}
+	spin_unlock(&xprt->reserve_lock);
+}
+
+static bool xprt_rdma_grow_buffers(struct rpcrdma_req *req, size_t size)
+{
+	void *callbuf, *rcvbuf;
+
+	if (size <= req->rl_bufsize)
+		return true;
+	callbuf = kmalloc(size, GFP_NOFS | __GFP_NOWARN);
+	rcvbuf = kmalloc(size, GFP_NOFS | __GFP_NOWARN);
+	if (!callbuf || !rcvbuf) {
+		kfree(callbuf);
+		kfree(rcvbuf);
+		return false;
+	}
+	kfree(req->rl_callbuf);
+	kfree(req->rl_rcvbuf);
+	req->rl_callbuf = callbuf;
+	req->rl_rcvbuf = rcvbuf;
+	req->rl_bufsize = size;
+	return true;
+}
+
+/**
+ * xprt_rdma_allocate - give an RPC its call and reply buffers
+ * @task: the RPC, with rq_callsize and rq_rcvsize set
+ *
+ * The req's own buffers serve as rq_buffer and rq_rbuffer; they are
+ * linear kernel memory, so chunks can register them, and the transport
+ * header goes into the req's Send buffer, which is DMA-mapped with the
+ * PD's local lkey for as long as the transport is connected.  They are
+ * replaced by larger ones only if an RPC needs more than they hold.
+ *
+ * Context: RPC task context.
+ *
+ * Return: 0, -ENOMEM (call again later) or -EIO (permanent).
+ */
+static int xprt_rdma_allocate(struct rpc_task *task)
+{
+	struct rpc_rqst *rqst = task->tk_rqstp;
+	struct rpcrdma_req *req = rpcr_to_rdmar(rqst);
+	size_t size = max(rqst->rq_callsize, rqst->rq_rcvsize);
+
+	if (WARN_ON_ONCE(!rqst->rq_xprt))
+		return -EIO;
+	if (!xprt_rdma_grow_buffers(req, size)) {
+		trace_xprtrdma_allocate_err(rqst, -ENOMEM);
+		return -ENOMEM;
+	}
+	rqst->rq_buffer = req->rl_callbuf;
+	rqst->rq_rbuffer = req->rl_rcvbuf;
+	return 0;
+}
+
+/**
+ * xprt_rdma_free - release what xprt_rdma_allocate() gave
+ * @task: the RPC, finished or abandoned
+ *
+ * An RPC that ends with memory still exposed (timeout, signal, lost
+ * reply) has its MRs invalidated here before its buffers can be reused,
+ * and a Send still in flight is waited for.
+ *
+ * Context: RPC task context, may sleep.
+ */
+static void xprt_rdma_free(struct rpc_task *task)
+{
+	struct rpc_rqst *rqst = task->tk_rqstp;
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(rqst->rq_xprt);
+	struct rpcrdma_req *req = rpcr_to_rdmar(rqst);
+
+	frwr_unmap_sync(r_xprt, req);
+	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags)) {
+		r_xprt->rx_stats.reply_waits_for_send++;
+		wait_on_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY,
+			    TASK_UNINTERRUPTIBLE);
+	}
+	req->rl_reply = NULL;
+	rqst->rq_buffer = NULL;
+	rqst->rq_rbuffer = NULL;
+}
+
+/**
+ * xprt_rdma_prepare_request - ready an encoded RPC for marshalling
+ * @rqst: the RPC
+ * @buf: its rq_rcv_buf
+ *
+ * Fills in a sparse reply page list now, while the RPC may sleep, so
+ * that marshalling can register it or place an inline reply in it.
+ *
+ * Context: RPC task context, may sleep.
+ *
+ * Return: 0, or -ENOMEM (SUNRPC delays and encodes again).
+ */
+static int xprt_rdma_prepare_request(struct rpc_rqst *rqst,
+				     struct xdr_buf *buf)
+{
+	return rpcrdma_prepare_rcv_pages(buf);
+}
+
+/**
+ * xprt_rdma_send_request - marshal and Send one RPC Call
+ * @rqst: the RPC, encoded into rq_snd_buf
+ *
+ * Marshals the RPC into an RPC-over-RDMA message (rpc_rdma.c picks the
+ * chunks and registers their memory), makes sure a Receive is posted for
+ * the reply, then posts the REG_MRs and the Send in one chain.  There are
+ * no partial sends.
+ *
+ * Context: RPC task context; the caller holds the transport's write
+ * lock.  Never sleeps or allocates.
+ *
+ * Return: 0; -ENOTCONN (connect, then call again); -ENOBUFS (call again
+ * later); -EBADSLT (no congestion window slot); -EIO (permanent, not
+ * sent).
+ */
+static int xprt_rdma_send_request(struct rpc_rqst *rqst)
+{
+	struct rpc_xprt *xprt = rqst->rq_xprt;
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
+	struct rpcrdma_req *req = rpcr_to_rdmar(rqst);
+	int rc;
+
+	if (!xprt_connected(xprt) || !r_xprt->rx_ep)
+		return -ENOTCONN;
+	if (!xprt_request_get_cong(xprt, rqst))
+		return -EBADSLT;
+	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags)) {
+		r_xprt->rx_stats.empty_sendctx_q++;
+		return -ENOBUFS;
+	}
+
+	frwr_reset(req);
+	rc = rpcrdma_marshal_req(r_xprt, rqst);
+	switch (rc) {
+	case 0:
+		break;
+	case -EAGAIN:
+	case -ENOBUFS:
+		frwr_reset(req);
+		trace_xprtrdma_marshal_err(rqst, rc);
+		return -ENOBUFS;
+	case -ENOTCONN:
+		frwr_reset(req);
+		return -ENOTCONN;
+	default:
+		frwr_reset(req);
+		r_xprt->rx_stats.failed_marshal_count++;
+		trace_xprtrdma_marshal_err(rqst, rc);
+		return -EIO;
+	}
+
+	rpcrdma_post_recvs(r_xprt);
+	rqst->rq_xtime = ktime_get();
+	rc = frwr_send(r_xprt, req);
+	if (rc) {
+		trace_xprtrdma_send_err(rqst, rc);
+		return rc;
+	}
+	rqst->rq_xmit_bytes_sent += rqst->rq_snd_buf.len;
+	rqst->rq_bytes_sent = 0;
+	return 0;
+}
+
+/**
+ * xprt_rdma_set_port - the server's port, learned from rpcbind
+ * @xprt: the transport
+ * @port: port in host order
+ *
+ * Context: RPC task context.
+ */
+static void xprt_rdma_set_port(struct rpc_xprt *xprt, u16 port)
+{
+	rpc_set_port((struct sockaddr *)&xprt->addr, port);
+	xprt_rdma_format_port(xprt);
+}
+
+static void xprt_rdma_print_stats(struct rpc_xprt *xprt, struct seq_file *seq)
+{
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
+	const struct rpcrdma_stats *st = &r_xprt->rx_stats;
+	long idle_time = 0;
+
+	if (xprt_connected(xprt))
+		idle_time = (long)(jiffies - xprt->last_used) / HZ;
+
+	/* The order of these 27 fields is nfs-utils mountstats' ABI */
+	seq_puts(seq, "\txprt:\trdma ");
+	seq_printf(seq, "%u %lu %lu %lu %ld %lu %lu %lu %llu %llu ",
+		   0,	/* port: no local port on RDMA */
+		   xprt->stat.bind_count,
+		   xprt->stat.connect_count,
+		   xprt->stat.connect_time / HZ,
+		   idle_time,
+		   xprt->stat.sends,
+		   xprt->stat.recvs,
+		   xprt->stat.bad_xids,
+		   xprt->stat.req_u,
+		   xprt->stat.bklog_u);
+	seq_printf(seq, "%lu %lu %lu %llu %llu %llu %llu %lu %lu %lu ",
+		   st->read_chunk_count,
+		   st->write_chunk_count,
+		   st->reply_chunk_count,
+		   st->total_rdma_request,
+		   st->total_rdma_reply,
+		   st->pullup_copy_count,
+		   st->fixup_copy_count,
+		   st->hardway_register_count,
+		   st->failed_marshal_count,
+		   st->bad_reply_count);
+	seq_printf(seq, "%lu %lu %lu %lu %lu %lu %lu\n",
+		   st->nomsg_call_count,
+		   st->mrs_recycled,
+		   st->mrs_orphaned,
+		   st->mrs_allocated,
+		   st->local_inv_needed,
+		   st->empty_sendctx_q,
+		   st->reply_waits_for_send);
+}
+
+/*
+ * The RFC 8167 backchannel is not implemented: these let an NFSv4.1
+ * session be created, with one callback slot that is never served.  The
+ * server then finds the callback path down and holds back delegations.
+ */
+static int xprt_rdma_bc_setup(struct rpc_xprt *xprt, unsigned int min_reqs)
+{
+	return 0;
+}
+
+static size_t xprt_rdma_bc_maxpayload(struct rpc_xprt *xprt)
+{
+	return RPCRDMA_MIN_INLINE;
+}
+
+static unsigned int xprt_rdma_bc_num_slots(struct rpc_xprt *xprt)
+{
+	return 1;
+}
+
+static void xprt_rdma_bc_destroy(struct rpc_xprt *xprt, unsigned int max_reqs)
+{
+}
+
+static const struct rpc_xprt_ops xprt_rdma_procs = {
+	.reserve_xprt		= xprt_reserve_xprt_cong,
+	.release_xprt		= xprt_release_xprt_cong,
+	.alloc_slot		= xprt_rdma_alloc_slot,
+	.free_slot		= xprt_rdma_free_slot,
+	.release_request	= xprt_release_rqst_cong,
+	.rpcbind		= rpcb_getport_async,
+	.set_port		= xprt_rdma_set_port,
+	.connect		= xprt_rdma_connect,
+	.buf_alloc		= xprt_rdma_allocate,
+	.buf_free		= xprt_rdma_free,
+	.prepare_request	= xprt_rdma_prepare_request,
+	.send_request		= xprt_rdma_send_request,
+	.wait_for_reply_request	= xprt_wait_for_reply_request_def,
+	.timer			= xprt_rdma_timer,
+	.close			= xprt_rdma_close,
+	.destroy		= xprt_rdma_destroy,
+	.set_connect_timeout	= xprt_rdma_set_connect_timeout,
+	.print_stats		= xprt_rdma_print_stats,
+	.inject_disconnect	= xprt_rdma_inject_disconnect,
+	.bc_setup		= xprt_rdma_bc_setup,
+	.bc_maxpayload		= xprt_rdma_bc_maxpayload,
+	.bc_num_slots		= xprt_rdma_bc_num_slots,
+	.bc_destroy		= xprt_rdma_bc_destroy,
+};
+
+static struct xprt_class xprt_rdma_class;
 
 /**
  * xprt_setup_rdma - set up an RPC-over-RDMA transport
  * @args: the address and options SUNRPC wants a transport for
  *
+ * IPv4 or IPv6; a destination port of 0 means NFS/RDMA's port 20049.
+ * The transport is created disconnected with all its slots, Send and
+ * Receive buffers; it connects on first use.  max_payload covers 1 MiB
+ * rsize and wsize.
+ *
  * Context: process context, may sleep.
  *
- * Return: a new transport or an ERR_PTR; no transport exists yet, so every
- * call fails with -EPROTONOSUPPORT.
+ * Return: a new transport or an ERR_PTR: -EAFNOSUPPORT, -ENOMEM or
+ * -EINVAL.
  */
 static struct rpc_xprt *xprt_setup_rdma(struct xprt_create *args)
 {
-	return ERR_PTR(-EPROTONOSUPPORT);
+	struct sockaddr *sap = args->dstaddr;
+	struct rpcrdma_xprt *r_xprt;
+	struct rpc_xprt *xprt;
+	int rc;
+
+	if (sap->sa_family != AF_INET && sap->sa_family != AF_INET6)
+		return ERR_PTR(-EAFNOSUPPORT);
+	if (args->addrlen > sizeof(xprt->addr))
+		return ERR_PTR(-EINVAL);
+	if (!try_module_get(THIS_MODULE))
+		return ERR_PTR(-EIO);
+
+	xprt = xprt_alloc(args->net, sizeof(*r_xprt), 0, RPCRDMA_MAX_REQUESTS);
+	if (!xprt) {
+		rc = -ENOMEM;
+		goto out_put_module;
+	}
+	r_xprt = rpcx_to_rdmax(xprt);
+	xprt->timeout = &xprt_rdma_default_timeout;
+	xprt->connect_timeout = xprt->timeout->to_initval;
+	xprt->max_reconnect_timeout = RPCRDMA_MAX_REEST_TO;
+	xprt->bind_timeout = RPCRDMA_BIND_TO;
+	xprt->reestablish_timeout = 0;
+	xprt->idle_timeout = RPCRDMA_IDLE_DISC_TO;
+	xprt->resvport = 0;
+	xprt->prot = IPPROTO_TCP;
+	xprt->xprt_class = &xprt_rdma_class;
+	xprt->ops = &xprt_rdma_procs;
+	xprt->max_payload = RPCRDMA_MAX_PAYLOAD;
+	xprt->cwnd = RPC_CWNDSCALE;
+
+	memcpy(&xprt->addr, sap, args->addrlen);
+	xprt->addrlen = args->addrlen;
+	if (!rpc_get_port(sap))
+		rpc_set_port((struct sockaddr *)&xprt->addr,
+			     RPCRDMA_NFS_PORT);
+	xprt_set_bound(xprt);
+
+	rpcrdma_xprt_init_workers(r_xprt, xprt_rdma_connect_worker);
+	rc = rpcrdma_buffer_create(r_xprt);
+	if (rc)
+		goto out_destroy_buffer;
+	rc = xprt_rdma_format_addresses(xprt);
+	if (rc)
+		goto out_free_addresses;
+	return xprt;
+
+out_free_addresses:
+	xprt_rdma_free_addresses(xprt);
+out_destroy_buffer:
+	rpcrdma_buffer_destroy(&r_xprt->rx_buf);
+	xprt_free(xprt);
+out_put_module:
+	module_put(THIS_MODULE);
+	return ERR_PTR(rc);
 }
 
 static struct xprt_class xprt_rdma_class = {

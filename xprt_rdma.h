@@ -2,15 +2,529 @@
 /*
  * Types and interfaces shared by the files of the RPC-over-RDMA version 1
  * client transport (RFC 8166).
+ *
+ * Object map (who owns what):
+ *   struct rpcrdma_xprt   one per rpc_xprt; lives from xprt_setup_rdma()
+ *                         to xprt_rdma_destroy().
+ *   struct rpcrdma_req    one per RPC slot; allocated at setup with its
+ *                         Send buffer, call and reply buffers.  The Send
+ *                         buffer is DMA-mapped at each connect.
+ *   struct rpcrdma_ep     one per connection attempt: cm_id, PD, CQs, QP
+ *                         and the MRs.  Created by rpcrdma_xprt_connect(),
+ *                         destroyed by rpcrdma_xprt_disconnect().
+ *   struct rpcrdma_rep    one Receive buffer, allocated at setup and
+ *                         DMA-mapped at each connect; owned by the Receive Queue
+ *                         while posted, by rpc_rdma.c from the call to
+ *                         rpcrdma_reply_handler() until rpcrdma_rep_put().
+ *   struct rpcrdma_mr     one FRWR memory region; free in rb_mrs, or on a
+ *                         req's rl_registered list while it exposes memory.
  */
 #ifndef _XPRTRDMA_XPRT_RDMA_H
 #define _XPRTRDMA_XPRT_RDMA_H
 
+#include <linux/kref.h>
+#include <linux/rwsem.h>
+#include <linux/scatterlist.h>
+#include <linux/workqueue.h>
 #include <linux/sunrpc/xprt.h>
+#include <linux/sunrpc/rpc_rdma.h>
+#include <linux/sunrpc/rpc_rdma_cid.h>
+#include <rdma/ib_verbs.h>
+#include <rdma/rdma_cm.h>
+
+/* NFS/RDMA's IANA port (RFC 5666 Section 12.2, RFC 8267 Section 6) */
+#define RPCRDMA_NFS_PORT		20049
+
+/* Our inline thresholds; RFC 8166 Section 3.3.3's default is 1024 */
+#define RPCRDMA_DEF_INLINE		4096
+#define RPCRDMA_MIN_INLINE		1024
+
+/* RPC slots, hence the most credits we ask for */
+#define RPCRDMA_MAX_REQUESTS		128
+
+/*
+ * Largest RPC payload: 1 MiB of data plus the pages that a misaligned
+ * payload straddles, in page-or-kvec pieces.
+ */
+#define RPCRDMA_MAX_DATA_SEGS		((SZ_1M >> PAGE_SHIFT) + 2)
+#define RPCRDMA_MAX_SEGS		(RPCRDMA_MAX_DATA_SEGS + 4)
+
+/* Size of each req's call and reply buffers (rq_buffer, rq_rbuffer) */
+#define RPCRDMA_CALLBUF_SIZE		(PAGE_SIZE * 2)
+
+/**
+ * struct rpcrdma_regbuf - a buffer that stays DMA-mapped while connected
+ * @rg_base: kernel virtual address
+ * @rg_len: size in bytes
+ * @rg_dir: DMA direction of the mapping
+ * @rg_device: the device it is mapped for, NULL while unmapped
+ * @rg_sge: address, length and local key for a WR that uses the buffer
+ */
+struct rpcrdma_regbuf {
+	void			*rg_base;
+	u32			rg_len;
+	enum dma_data_direction	rg_dir;
+	struct ib_device	*rg_device;
+	struct ib_sge		rg_sge;
+};
+
+/**
+ * struct rpcrdma_mr_seg - one page-or-kvec piece of an xdr_buf
+ * @ms_page: the page holding the piece
+ * @ms_offset: byte offset of the piece in @ms_page
+ * @ms_len: length of the piece in bytes (never crosses @ms_page's end)
+ */
+struct rpcrdma_mr_seg {
+	struct page		*ms_page;
+	u32			ms_offset;
+	u32			ms_len;
+};
+
+/**
+ * struct rpcrdma_mr - an FRWR memory region
+ * @mr_list: on rb_mrs while free, on a req's rl_registered while in use
+ * @mr_all: on rb_all_mrs for the life of the connection
+ * @mr_req: the req whose memory this MR exposes
+ * @mr_xprt: owning transport
+ * @mr_ibmr: the verbs MR
+ * @mr_sg: scatterlist of up to re_max_fr_depth entries
+ * @mr_nents: number of DMA-mapped @mr_sg entries, 0 when unmapped
+ * @mr_dir: DMA direction of the current mapping
+ * @mr_posted: the REG_MR WR was posted; LOCAL_INV is needed to release
+ * @mr_handle: rkey offered to the server (RFC 8166 Section 3.4.5)
+ * @mr_length: bytes exposed
+ * @mr_offset: the offset (IOVA) offered to the server
+ * @mr_regwr: the REG_MR WR
+ * @mr_invwr: the LOCAL_INV WR
+ * @mr_cqe: completion for either WR
+ * @mr_cid: completion ID for tracing
+ * @mr_done: signalled by the last LOCAL_INV of a synchronous chain
+ */
+struct rpcrdma_mr {
+	struct list_head	mr_list;
+	struct list_head	mr_all;
+	struct rpcrdma_req	*mr_req;
+	struct rpcrdma_xprt	*mr_xprt;
+	struct ib_mr		*mr_ibmr;
+	struct scatterlist	*mr_sg;
+	int			mr_nents;
+	enum dma_data_direction	mr_dir;
+	bool			mr_posted;
+	u32			mr_handle;
+	u32			mr_length;
+	u64			mr_offset;
+	struct ib_reg_wr	mr_regwr;
+	struct ib_send_wr	mr_invwr;
+	struct ib_cqe		mr_cqe;
+	struct rpc_rdma_cid	mr_cid;
+	struct completion	mr_done;
+};
+
+/* rpc_rdma.c: wire types, embedded in struct rpcrdma_rep and rpcrdma_req */
+
+/*
+ * The most RDMA segments one chunk carries on the wire.  The transport
+ * header is sized for re_max_rdma_segs per chunk; this is its ceiling.
+ */
+#define RPCRDMA_MAX_CHUNK_SEGS	16
+
+/* One RDMA segment as RFC 8166 §4.2 puts it on the wire. */
+struct rpcrdma_wire_seg {
+	u32	ws_handle;
+	u32	ws_length;
+	u64	ws_offset;
+};
+
+/* One chunk: ch_nsegs == 0 means "no chunk". */
+struct rpcrdma_chunk {
+	u32			ch_position;	/* Read chunk only */
+	u32			ch_nsegs;
+	struct rpcrdma_wire_seg	ch_segs[RPCRDMA_MAX_CHUNK_SEGS];
+};
+
+/*
+ * The chunks one Call offers.  Written by rpcrdma_marshal_req(), read by
+ * the reply handler to check the server's answer against what was
+ * offered; the req that embeds it owns it.
+ */
+struct rpcrdma_chunks {
+	struct rpcrdma_chunk	rc_read;	/* Read list: zero or one */
+	struct rpcrdma_chunk	rc_write;	/* Write list: zero or one */
+	struct rpcrdma_chunk	rc_reply;	/* Reply chunk */
+};
+
+/* How a Call travels (RFC 8166 §3.5). */
+enum rpcrdma_call_form {
+	RPCRDMA_CALL_INLINE,		/* RDMA_MSG, all of it in the Send */
+	RPCRDMA_CALL_READ_CHUNK,	/* RDMA_MSG, DDP payload in a Read chunk */
+	RPCRDMA_CALL_LONG,		/* RDMA_NOMSG, position-zero Read chunk */
+};
+
+/* Where the Reply is to land (RFC 8166 §3.5). */
+enum rpcrdma_reply_form {
+	RPCRDMA_REPLY_INLINE,		/* all of it in a Receive */
+	RPCRDMA_REPLY_WRITE_CHUNK,	/* DDP payload into a Write chunk */
+	RPCRDMA_REPLY_LONG,		/* all of it into a Reply chunk */
+};
+
+/* The parts of an xdr_buf that chunk choice looks at. */
+struct rpcrdma_msg_shape {
+	unsigned int	ms_head;	/* head[0].iov_len */
+	unsigned int	ms_pages;	/* page_len */
+	unsigned int	ms_tail;	/* tail[0].iov_len */
+	bool		ms_ddp;		/* pages hold DDP-eligible data */
+};
+
+/* Why a reply's transport header was refused. */
+enum rpcrdma_reply_fault {
+	RPCRDMA_REPLY_OK = 0,
+	RPCRDMA_REPLY_TRUNCATED,	/* header ends inside a field */
+	RPCRDMA_REPLY_BAD_BOOL,		/* a discriminator not 0 or 1 */
+	RPCRDMA_REPLY_BAD_VERSION,	/* rdma_vers is not 1 */
+	RPCRDMA_REPLY_BAD_PROC,		/* not RDMA_MSG, _NOMSG or _ERROR */
+	RPCRDMA_REPLY_READ_LIST,	/* a Reply carries a Read list */
+	RPCRDMA_REPLY_EXTRA_WRITE_CHUNK, /* more Write chunks than offered */
+	RPCRDMA_REPLY_TOO_MANY_SEGS,	/* more segments than offered */
+	RPCRDMA_REPLY_WRITE_OVERRUN,	/* Write chunk longer than offered */
+	RPCRDMA_REPLY_UNOFFERED_REPLY_CHUNK, /* Reply chunk we never offered */
+	RPCRDMA_REPLY_REPLY_OVERRUN,	/* Reply chunk longer than offered */
+	RPCRDMA_REPLY_NOMSG_NO_CHUNK,	/* RDMA_NOMSG with an empty Reply chunk */
+	RPCRDMA_REPLY_MSG_AND_CHUNK,	/* RDMA_MSG, yet data in the Reply chunk */
+	RPCRDMA_REPLY_BAD_ERRCODE,	/* RDMA_ERROR with an unknown code */
+};
+
+/* A reply's transport header, every field checked against the offer. */
+struct rpcrdma_reply_hdr {
+	__be32		rh_xid;
+	u32		rh_vers;
+	u32		rh_credits;	/* as sent: not yet sanitised */
+	u32		rh_proc;
+	u32		rh_write_len;	/* bytes Written into our Write chunk */
+	u32		rh_reply_len;	/* bytes Written into our Reply chunk */
+	u32		rh_errcode;	/* RDMA_ERROR: ERR_VERS or ERR_CHUNK */
+	u32		rh_vers_low;	/* ERR_VERS: versions the server speaks */
+	u32		rh_vers_high;
+	unsigned int	rh_hdrlen;	/* header bytes; inline RPC message next */
+	enum rpcrdma_reply_fault rh_fault; /* OK, or why it was refused */
+};
+
+/**
+ * struct rpcrdma_rep - a Receive buffer and what a reply carried
+ * @rr_cqe: Receive completion
+ * @rr_cid: completion ID for tracing
+ * @rr_list: on rb_free_reps while neither posted nor in use
+ * @rr_rxprt: owning transport
+ * @rr_rdmabuf: the DMA-mapped Receive buffer (DMA_FROM_DEVICE)
+ * @rr_recv_wr: the Receive WR, posted as is
+ * @rr_len: bytes received (wc->byte_len)
+ * @rr_wc_flags: wc->wc_flags (IB_WC_WITH_INVALIDATE)
+ * @rr_inv_rkey: rkey the server invalidated, if IB_WC_WITH_INVALIDATE
+ * @rr_hdrbuf: for rpc_rdma.c: an xdr_buf over the received bytes
+ * @rr_stream: for rpc_rdma.c: an xdr_stream over @rr_hdrbuf
+ * @rr_hdr: for rpc_rdma.c: the decoded, checked transport header
+ * @rr_req: for rpc_rdma.c: the req this reply matched, or NULL
+ */
+struct rpcrdma_rep {
+	struct ib_cqe		rr_cqe;
+	struct rpc_rdma_cid	rr_cid;
+	struct list_head	rr_list;
+	struct rpcrdma_xprt	*rr_rxprt;
+	struct rpcrdma_regbuf	rr_rdmabuf;
+	struct ib_recv_wr	rr_recv_wr;
+	u32			rr_len;
+	int			rr_wc_flags;
+	u32			rr_inv_rkey;
+	struct xdr_buf		rr_hdrbuf;
+	struct xdr_stream	rr_stream;
+	struct rpcrdma_reply_hdr rr_hdr;
+	struct rpcrdma_req	*rr_req;
+};
+
+/* Send SGEs: the Send buffer, plus room for rpc_rdma.c to grow */
+#define RPCRDMA_MAX_SEND_SGES		4
+
+/* rl_flags bits */
+enum {
+	RPCRDMA_REQ_SEND_BUSY,		/* a Send of rl_sendbuf is in flight */
+};
+
+/**
+ * struct rpcrdma_req - one RPC slot and the buffers that carry it
+ * @rl_slot: the rpc_rqst SUNRPC uses for this slot
+ * @rl_list: on rb_free_reqs while the slot is free
+ * @rl_all: on rb_all_reqs for the life of the transport
+ * @rl_sendbuf: pre-mapped Send buffer (DMA_TO_DEVICE): transport header
+ *	plus, when inline, the RPC message, written by rpc_rdma.c
+ * @rl_callbuf: the call's rq_buffer (kmalloc, linear: FRWR can map it)
+ * @rl_rcvbuf: the reply's rq_rbuffer (kmalloc, linear: FRWR can map it)
+ * @rl_bufsize: size of each of @rl_callbuf and @rl_rcvbuf
+ * @rl_wr: the Send WR
+ * @rl_sge: the Send WR's SGEs; rl_sge[0] is @rl_sendbuf
+ * @rl_cqe: Send completion
+ * @rl_cid: completion ID for tracing
+ * @rl_flags: RPCRDMA_REQ_* bits
+ * @rl_segments: @rl_slot's xdr_bufs in pieces, filled by rpc_rdma.c
+ * @rl_registered: MRs exposing this RPC's memory
+ * @rl_reply: the rep that answered this RPC, set by rpc_rdma.c
+ * @rl_nomsg: for rpc_rdma.c: the call went as RDMA_NOMSG
+ * @rl_chunks: for rpc_rdma.c: the chunks the call offered
+ */
+struct rpcrdma_req {
+	struct rpc_rqst		rl_slot;
+	struct list_head	rl_list;
+	struct list_head	rl_all;
+	struct rpcrdma_regbuf	rl_sendbuf;
+	void			*rl_callbuf;
+	void			*rl_rcvbuf;
+	size_t			rl_bufsize;
+	struct ib_send_wr	rl_wr;
+	struct ib_sge		rl_sge[RPCRDMA_MAX_SEND_SGES];
+	struct ib_cqe		rl_cqe;
+	struct rpc_rdma_cid	rl_cid;
+	unsigned long		rl_flags;
+	struct rpcrdma_mr_seg	rl_segments[RPCRDMA_MAX_SEGS];
+	struct list_head	rl_registered;
+	struct rpcrdma_rep	*rl_reply;
+	bool			rl_nomsg;
+	struct rpcrdma_chunks	rl_chunks;
+};
+
+static inline struct rpcrdma_req *rpcr_to_rdmar(const struct rpc_rqst *rqst)
+{
+	return container_of(rqst, struct rpcrdma_req, rl_slot);
+}
+
+/**
+ * struct rpcrdma_ep - one connection and its verbs resources
+ * @re_id: the rdma_cm ID
+ * @re_pd: protection domain
+ * @re_attr: how the QP was created (caps used to size everything else)
+ * @re_cm_private: the RFC 8797 private data we send
+ * @re_done: completed by the CM handler when address or route
+ *	resolution ends
+ * @re_connect_wait: woken when @re_connect_status changes
+ * @re_connect_status: 0 while connecting, 1 connected, -errno when down
+ * @re_async_rc: result of the last address or route resolution step
+ * @re_implicit_roundup: server does not need XDR pad in Read chunks
+ * @re_remote_inv: server may use Send With Invalidate (RFC 8797)
+ * @re_inline_send: bytes the server receives inline (negotiated)
+ * @re_inline_recv: bytes we receive inline (negotiated)
+ * @re_max_inline_send: RPC message bytes that fit inline in a Call, set
+ *	by rpcrdma_set_max_header_sizes()
+ * @re_max_inline_recv: RPC message bytes that fit inline in a Reply, set
+ *	by rpcrdma_set_max_header_sizes()
+ * @re_max_rdma_segs: most RDMA segments in one chunk list
+ * @re_max_fr_depth: most pages one MR maps
+ * @re_max_requests: credits we ask for; also the number of Receives kept
+ *	posted
+ * @re_receive_count: Receives currently posted
+ * @re_post_lock: serializes posting Receives with the start of a drain
+ * @re_mr_count: number of MRs created for this connection
+ * @re_xprt: the transport this connection serves
+ */
+struct rpcrdma_ep {
+	struct rdma_cm_id	*re_id;
+	struct ib_pd		*re_pd;
+	struct ib_qp_init_attr	re_attr;
+	struct rpcrdma_connect_private re_cm_private;
+	struct completion	re_done;
+	wait_queue_head_t	re_connect_wait;
+	int			re_connect_status;
+	int			re_async_rc;
+	bool			re_implicit_roundup;
+	bool			re_remote_inv;
+	unsigned int		re_inline_send;
+	unsigned int		re_inline_recv;
+	unsigned int		re_max_inline_send;
+	unsigned int		re_max_inline_recv;
+	unsigned int		re_max_rdma_segs;
+	unsigned int		re_max_fr_depth;
+	unsigned int		re_max_requests;
+	atomic_t		re_receive_count;
+	spinlock_t		re_post_lock;	/* Receive posts vs. drain */
+	unsigned int		re_mr_count;
+	struct rpcrdma_xprt	*re_xprt;
+};
+
+/**
+ * struct rpcrdma_buffer - the pools a transport draws from
+ * @rb_lock: protects @rb_free_reqs, @rb_free_reps, @rb_mrs and every
+ *	req's rl_registered list splicing
+ * @rb_free_reqs: free RPC slots
+ * @rb_all_reqs: every req
+ * @rb_free_reps: reps neither posted nor in use
+ * @rb_mrs: free MRs
+ * @rb_all_mrs: every MR of the current connection
+ * @rb_mr_sem: held for read while a free path touches MRs, for write
+ *	while the connection's MRs are destroyed
+ * @rb_reps: every rep; their buffers are DMA-mapped while connected
+ * @rb_rep_count: number of entries in @rb_reps
+ * @rb_max_requests: number of reqs
+ */
+struct rpcrdma_buffer {
+	spinlock_t		rb_lock;	/* the free lists */
+	struct list_head	rb_free_reqs;
+	struct list_head	rb_all_reqs;
+	struct list_head	rb_free_reps;
+	struct list_head	rb_mrs;
+	struct list_head	rb_all_mrs;
+	struct rw_semaphore	rb_mr_sem;
+	struct rpcrdma_rep	*rb_reps;
+	unsigned int		rb_rep_count;
+	unsigned int		rb_max_requests;
+};
+
+/**
+ * struct rpcrdma_stats - the counters behind the mountstats "xprt: rdma"
+ *	line and the rest of our drops and fallbacks
+ * @read_chunk_count: Read chunks sent (mountstats read_segments)
+ * @write_chunk_count: Write chunks sent (write_segments)
+ * @reply_chunk_count: Reply chunks sent (reply_segments)
+ * @total_rdma_request: bytes offered to the server for RDMA
+ * @total_rdma_reply: bytes received in replies
+ * @pullup_copy_count: bytes copied into Send buffers
+ * @fixup_copy_count: bytes copied out of Receive buffers
+ * @hardway_register_count: MR registrations
+ * @failed_marshal_count: Calls that could not be marshalled
+ * @bad_reply_count: replies dropped as malformed or unmatched
+ * @nomsg_call_count: Calls sent as RDMA_NOMSG
+ * @mrs_recycled: MRs reset after a flushed WR
+ * @mrs_orphaned: MRs lost because they could not be reset
+ * @mrs_allocated: MRs created
+ * @local_inv_needed: LOCAL_INV WRs posted
+ * @empty_sendctx_q: Sends refused: the previous Send of the buffer busy
+ * @reply_waits_for_send: RPC frees that waited for their Send completion
+ * @mrs_exhausted: rpcrdma_mr_get() found no free MR
+ * @recv_posted: Receives posted
+ * @recv_none_free: Receive not reposted: no free rep
+ * @recv_errors: Receives that completed with an error (flushes included)
+ * @send_errors: Send WRs that completed with an error
+ * @post_send_errors: ib_post_send() failures
+ * @remote_inv_rejected: Remote Invalidations of rkeys we did not offer
+ * @bad_xids: replies that matched no RPC
+ */
+struct rpcrdma_stats {
+	unsigned long		read_chunk_count;
+	unsigned long		write_chunk_count;
+	unsigned long		reply_chunk_count;
+	unsigned long long	total_rdma_request;
+	unsigned long long	total_rdma_reply;
+	unsigned long long	pullup_copy_count;
+	unsigned long long	fixup_copy_count;
+	unsigned long		hardway_register_count;
+	unsigned long		failed_marshal_count;
+	unsigned long		bad_reply_count;
+	unsigned long		nomsg_call_count;
+	unsigned long		mrs_recycled;
+	unsigned long		mrs_orphaned;
+	unsigned long		mrs_allocated;
+	unsigned long		local_inv_needed;
+	unsigned long		empty_sendctx_q;
+	unsigned long		reply_waits_for_send;
+	unsigned long		mrs_exhausted;
+	unsigned long		recv_posted;
+	unsigned long		recv_none_free;
+	unsigned long		recv_errors;
+	unsigned long		send_errors;
+	unsigned long		post_send_errors;
+	unsigned long		remote_inv_rejected;
+	unsigned long		bad_xids;
+};
+
+/**
+ * struct rpcrdma_xprt - an RPC-over-RDMA transport
+ * @rx_xprt: the SUNRPC transport; must be first (xprt_alloc/xprt_free)
+ * @rx_ep: the current connection, NULL while disconnected
+ * @rx_buf: reqs, reps and MRs
+ * @rx_stats: counters; updated without locks where a lost increment only
+ *	skews a statistic
+ * @rx_connect_worker: runs rpcrdma_xprt_connect()
+ * @rx_disconnect_worker: forces a disconnect from atomic context
+ * @rx_completion_ids: source of completion IDs
+ */
+struct rpcrdma_xprt {
+	struct rpc_xprt		rx_xprt;
+	struct rpcrdma_ep	*rx_ep;
+	struct rpcrdma_buffer	rx_buf;
+	struct rpcrdma_stats	rx_stats;
+	struct delayed_work	rx_connect_worker;
+	struct work_struct	rx_disconnect_worker;
+	atomic_t		rx_completion_ids;
+};
+
+static inline struct rpcrdma_xprt *rpcx_to_rdmax(struct rpc_xprt *xprt)
+{
+	return container_of(xprt, struct rpcrdma_xprt, rx_xprt);
+}
 
 /* transport.c */
 #if IS_ENABLED(CONFIG_KUNIT)
 int rpcrdma_register_class(struct xprt_class *class);
+#endif
+void rpcrdma_update_cwnd(struct rpcrdma_xprt *r_xprt, u32 grant);
+
+/* verbs.c */
+int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt);
+void rpcrdma_xprt_disconnect(struct rpcrdma_xprt *r_xprt);
+void rpcrdma_force_disconnect(struct rpcrdma_xprt *r_xprt);
+void rpcrdma_xprt_init_workers(struct rpcrdma_xprt *r_xprt,
+			       work_func_t connect);
+int rpcrdma_buffer_create(struct rpcrdma_xprt *r_xprt);
+void rpcrdma_buffer_destroy(struct rpcrdma_buffer *buf);
+struct rpcrdma_req *rpcrdma_req_get(struct rpcrdma_buffer *buf);
+void rpcrdma_req_put(struct rpcrdma_buffer *buf, struct rpcrdma_req *req);
+void rpcrdma_rep_put(struct rpcrdma_buffer *buf, struct rpcrdma_rep *rep);
+void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt);
+struct rpcrdma_mr *rpcrdma_mr_get(struct rpcrdma_xprt *r_xprt);
+void rpcrdma_mr_put(struct rpcrdma_mr *mr);
+
+/* frwr_ops.c */
+int frwr_query_device(struct rpcrdma_ep *ep, const struct ib_device *device);
+int frwr_mr_init(struct rpcrdma_xprt *r_xprt, struct rpcrdma_mr *mr);
+void frwr_mr_release(struct rpcrdma_mr *mr);
+void frwr_mr_unmap(struct rpcrdma_mr *mr);
+struct rpcrdma_mr_seg *frwr_map(struct rpcrdma_xprt *r_xprt,
+				struct rpcrdma_mr_seg *seg, int nsegs,
+				bool writing, __be32 xid,
+				struct rpcrdma_mr *mr);
+int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req);
+void frwr_reminv(struct rpcrdma_rep *rep, struct list_head *mrs);
+void frwr_unmap_sync(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req);
+void frwr_unmap_async(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req);
+void frwr_reset(struct rpcrdma_req *req);
+
+/* rpc_rdma.c */
+void rpcrdma_set_max_header_sizes(struct rpcrdma_ep *ep);
+int rpcrdma_prepare_rcv_pages(struct xdr_buf *buf);
+int rpcrdma_marshal_req(struct rpcrdma_xprt *r_xprt, struct rpc_rqst *rqst);
+void rpcrdma_reply_handler(struct rpcrdma_rep *rep);
+void rpcrdma_complete_rqst(struct rpcrdma_rep *rep);
+void rpcrdma_cm_private_apply(struct rpcrdma_ep *ep, const void *data,
+			      u8 len);
+void rpcrdma_cm_private_init(struct rpcrdma_connect_private *pmsg,
+			     unsigned int inline_send,
+			     unsigned int inline_recv);
+#if IS_ENABLED(CONFIG_KUNIT)
+unsigned int rpcrdma_max_call_header_size(unsigned int maxsegs);
+unsigned int rpcrdma_max_reply_header_size(unsigned int maxsegs);
+u32 rpcrdma_sanitize_credits(u32 credits, u32 max_requests);
+bool rpcrdma_cm_private_fit(const void *data, u8 len,
+			    unsigned int *inline_send,
+			    unsigned int *inline_recv);
+int rpcrdma_encode_call_header(struct xdr_stream *xdr, __be32 xid,
+			       u32 credits, const struct rpcrdma_chunks *chunks);
+enum rpcrdma_reply_fault
+rpcrdma_decode_reply(struct xdr_stream *xdr,
+		     const struct rpcrdma_chunks *offered,
+		     struct rpcrdma_reply_hdr *hdr);
+enum rpcrdma_call_form
+rpcrdma_choose_call(const struct rpcrdma_msg_shape *call,
+		    unsigned int max_inline_send);
+enum rpcrdma_reply_form
+rpcrdma_choose_reply(const struct rpcrdma_msg_shape *reply,
+		     unsigned int max_inline_recv);
+int rpcrdma_place_inline(const struct xdr_buf *rcv, const u8 *src,
+			 unsigned int len, u32 written);
 #endif
 
 #endif /* _XPRTRDMA_XPRT_RDMA_H */

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Fast Registration Work Requests (FRWR) for the RPC-over-RDMA version 1
+ * client transport: how memory is exposed to the server for chunks
+ * (RFC 8166 Section 3.4.5) and withdrawn again.
+ *
+ * An MR's life: rpcrdma_mr_get() -> frwr_map() (DMA-map pages, build the
+ * REG_MR WR) -> frwr_send() (REG_MRs chained before the Send, one post)
+ * -> the server reads or writes -> Remote Invalidation (frwr_reminv()) or
+ * a LOCAL_INV chain (frwr_unmap_async() or frwr_unmap_sync()) -> DMA-unmap
+ * -> rpcrdma_mr_put().  An RPC completes only after every MR it exposed is
+ * invalidated, or its QP is dead.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+
+#include "xprt_rdma.h"
+#include "trace.h"
+
+/**
+ * frwr_query_device - size FRWR use from a device's capabilities
+ * @ep: connection being set up
+ * @device: its device
+ *
+ * Sets re_max_fr_depth (pages per MR) and re_max_rdma_segs (segments a
+ * chunk may need to cover the largest payload plus a head and a tail
+ * piece, which are not page-contiguous with it).
+ *
+ * Context: process context.
+ *
+ * Return: 0, or -EOPNOTSUPP when the device cannot do FRWR.
+ */
+int frwr_query_device(struct rpcrdma_ep *ep, const struct ib_device *device)
+{
+	const struct ib_device_attr *attrs = &device->attrs;
+
+	if (!(attrs->device_cap_flags & IB_DEVICE_MEM_MGT_EXTENSIONS) ||
+	    !attrs->max_fast_reg_page_list_len)
+		return -EOPNOTSUPP;
+	ep->re_max_fr_depth = min_t(unsigned int, RPCRDMA_MAX_DATA_SEGS,
+				    attrs->max_fast_reg_page_list_len);
+	ep->re_max_rdma_segs = DIV_ROUND_UP(RPCRDMA_MAX_DATA_SEGS,
+					    ep->re_max_fr_depth) + 2;
+	return 0;
+}
+
+/**
+ * frwr_mr_init - create an MR in the current connection's PD
+ * @r_xprt: the transport, with rx_ep set up to its PD
+ * @mr: zeroed MR to initialise
+ *
+ * Context: process context, may sleep.
+ *
+ * Return: 0 or -errno; on error nothing is left to release.
+ */
+int frwr_mr_init(struct rpcrdma_xprt *r_xprt, struct rpcrdma_mr *mr)
+{
+	struct rpcrdma_ep *ep = r_xprt->rx_ep;
+	unsigned int depth = ep->re_max_fr_depth;
+	struct ib_mr *ibmr;
+
+	ibmr = ib_alloc_mr(ep->re_pd, IB_MR_TYPE_MEM_REG, depth);
+	if (IS_ERR(ibmr))
+		return PTR_ERR(ibmr);
+	mr->mr_sg = kcalloc(depth, sizeof(*mr->mr_sg), GFP_KERNEL);
+	if (!mr->mr_sg) {
+		ib_dereg_mr(ibmr);
+		return -ENOMEM;
+	}
+	sg_init_table(mr->mr_sg, depth);
+	mr->mr_ibmr = ibmr;
+	mr->mr_xprt = r_xprt;
+	INIT_LIST_HEAD(&mr->mr_list);
+	init_completion(&mr->mr_done);
+	return 0;
+}
+
+/**
+ * frwr_mr_unmap - DMA-unmap an MR's pages
+ * @mr: the MR; no longer registered, or its QP is dead
+ *
+ * Idempotent.
+ *
+ * Context: any.
+ */
+void frwr_mr_unmap(struct rpcrdma_mr *mr)
+{
+	if (mr->mr_nents)
+		ib_dma_unmap_sg(mr->mr_ibmr->device, mr->mr_sg, mr->mr_nents,
+				mr->mr_dir);
+	mr->mr_nents = 0;
+	mr->mr_posted = false;
+}
+
+/**
+ * frwr_mr_release - destroy an MR
+ * @mr: the MR, on no list but rb_all_mrs' removal
+ *
+ * Precondition: its QP is drained.
+ *
+ * Context: process context.
+ */
+void frwr_mr_release(struct rpcrdma_mr *mr)
+{
+	frwr_mr_unmap(mr);
+	ib_dereg_mr(mr->mr_ibmr);
+	kfree(mr->mr_sg);
+}
+
+/* Two pieces share one MR only if they meet on a page boundary. */
+static bool frwr_segs_contiguous(const struct rpcrdma_mr_seg *prev,
+				 const struct rpcrdma_mr_seg *next)
+{
+	return next->ms_offset == 0 &&
+	       offset_in_page(prev->ms_offset + prev->ms_len) == 0;
+}
+
+static void frwr_wc_fastreg(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct rpcrdma_mr *mr = container_of(wc->wr_cqe, struct rpcrdma_mr,
+					     mr_cqe);
+
+	/* REG_MR is unsignaled: we are here only for an error */
+	trace_xprtrdma_wc_fastreg(&mr->mr_cid, wc);
+	mr->mr_xprt->rx_stats.send_errors++;
+}
+
+/**
+ * frwr_map - register pieces of an xdr_buf for a chunk
+ * @r_xprt: the transport
+ * @seg: first piece to map
+ * @nsegs: pieces left from @seg
+ * @writing: the server will write (Write or Reply chunk), else read
+ * @xid: the RPC's XID, for tracing
+ * @mr: a free MR from rpcrdma_mr_get()
+ *
+ * Maps up to re_max_fr_depth page-contiguous pieces and builds the
+ * REG_MR WR that frwr_send() posts.  The caller puts @mr on its req's
+ * rl_registered list before calling: from then on, success or not, the
+ * req's send or free path releases it.
+ *
+ * Context: any, never sleeps.
+ *
+ * Return: the first piece not mapped, or ERR_PTR(-EIO).  On success @mr's
+ * mr_handle, mr_length and mr_offset describe the RDMA segment.
+ */
+struct rpcrdma_mr_seg *frwr_map(struct rpcrdma_xprt *r_xprt,
+				struct rpcrdma_mr_seg *seg, int nsegs,
+				bool writing, __be32 xid,
+				struct rpcrdma_mr *mr)
+{
+	int depth = r_xprt->rx_ep->re_max_fr_depth;
+	struct ib_mr *ibmr = mr->mr_ibmr;
+	int i, dma_nents, n;
+
+	nsegs = min(nsegs, depth);
+	/* Clears the end mark a previous, shorter mapping left */
+	sg_init_table(mr->mr_sg, nsegs);
+	for (i = 0; i < nsegs; i++) {
+		sg_set_page(&mr->mr_sg[i], seg[i].ms_page, seg[i].ms_len,
+			    seg[i].ms_offset);
+		if (i + 1 < nsegs &&
+		    !frwr_segs_contiguous(&seg[i], &seg[i + 1])) {
+			i++;
+			break;
+		}
+	}
+	sg_mark_end(&mr->mr_sg[i - 1]);
+
+	mr->mr_dir = writing ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
+	dma_nents = ib_dma_map_sg(ibmr->device, mr->mr_sg, i, mr->mr_dir);
+	if (!dma_nents)
+		goto out_err;
+	mr->mr_nents = i;
+	n = ib_map_mr_sg(ibmr, mr->mr_sg, dma_nents, NULL, PAGE_SIZE);
+	if (n != dma_nents)
+		goto out_unmap;
+
+	ib_update_fast_reg_key(ibmr, ib_inc_rkey(ibmr->rkey));
+	mr->mr_cqe.done = frwr_wc_fastreg;
+	mr->mr_regwr.wr.next = NULL;
+	mr->mr_regwr.wr.wr_cqe = &mr->mr_cqe;
+	mr->mr_regwr.wr.num_sge = 0;
+	mr->mr_regwr.wr.opcode = IB_WR_REG_MR;
+	mr->mr_regwr.wr.send_flags = 0;
+	mr->mr_regwr.mr = ibmr;
+	mr->mr_regwr.key = ibmr->rkey;
+	mr->mr_regwr.access = writing ?
+		IB_ACCESS_REMOTE_WRITE | IB_ACCESS_LOCAL_WRITE :
+		IB_ACCESS_REMOTE_READ;
+
+	mr->mr_handle = ibmr->rkey;
+	mr->mr_length = ibmr->length;
+	mr->mr_offset = ibmr->iova;
+	r_xprt->rx_stats.hardway_register_count++;
+	r_xprt->rx_stats.total_rdma_request += mr->mr_length;
+	trace_xprtrdma_mr_map(mr, xid);
+	return seg + i;
+
+out_unmap:
+	frwr_mr_unmap(mr);
+out_err:
+	trace_xprtrdma_mr_map_err(mr, xid);
+	return ERR_PTR(-EIO);
+}
+
+/**
+ * frwr_send - post a req's REG_MRs and its Send in one chain
+ * @r_xprt: the transport, connected
+ * @req: the marshalled req; rl_wr and rl_sge[] are ready and
+ *	rl_sge[0].length bytes of rl_sendbuf are written
+ *
+ * Context: the caller holds the transport's write lock; never sleeps.
+ *
+ * Return: 0, or -ENOTCONN when the post failed (the QP is unusable and a
+ * disconnect has been requested).
+ */
+int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
+{
+	struct rpcrdma_ep *ep = r_xprt->rx_ep;
+	struct ib_send_wr *post_wr = &req->rl_wr;
+	struct rpcrdma_mr *mr;
+	int rc;
+
+	if (!ep || !ep->re_id->qp)
+		return -ENOTCONN;
+	ib_dma_sync_single_for_device(req->rl_sendbuf.rg_device,
+				      req->rl_sendbuf.rg_sge.addr,
+				      req->rl_sge[0].length, DMA_TO_DEVICE);
+	req->rl_wr.next = NULL;
+	req->rl_cid.ci_queue_id = ep->re_attr.send_cq->res.id;
+	req->rl_cid.ci_completion_id =
+		atomic_inc_return(&r_xprt->rx_completion_ids);
+
+	list_for_each_entry(mr, &req->rl_registered, mr_list) {
+		if (mr->mr_posted || !mr->mr_nents)
+			continue;
+		mr->mr_req = req;
+		mr->mr_posted = true;
+		mr->mr_cid.ci_queue_id = req->rl_cid.ci_queue_id;
+		mr->mr_cid.ci_completion_id =
+			atomic_inc_return(&r_xprt->rx_completion_ids);
+		mr->mr_regwr.wr.next = post_wr;
+		post_wr = &mr->mr_regwr.wr;
+	}
+
+	set_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
+	rc = ib_post_send(ep->re_id->qp, post_wr, NULL);
+	if (rc) {
+		clear_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
+		r_xprt->rx_stats.post_send_errors++;
+		trace_xprtrdma_post_send_err(r_xprt, rc);
+		rpcrdma_force_disconnect(r_xprt);
+		return -ENOTCONN;
+	}
+	return 0;
+}
+
+static void frwr_release_all(struct list_head *mrs)
+{
+	struct rpcrdma_mr *mr;
+
+	while ((mr = list_first_entry_or_null(mrs, struct rpcrdma_mr,
+					      mr_list))) {
+		list_del_init(&mr->mr_list);
+		frwr_mr_unmap(mr);
+		rpcrdma_mr_put(mr);
+	}
+}
+
+/**
+ * frwr_reset - release a req's MRs that were never posted
+ * @req: the req, owned by the caller
+ *
+ * For a marshal that failed or is about to be redone.
+ *
+ * Context: any, never sleeps.
+ */
+void frwr_reset(struct rpcrdma_req *req)
+{
+	struct rpcrdma_mr *mr, *next;
+
+	list_for_each_entry_safe(mr, next, &req->rl_registered, mr_list) {
+		if (mr->mr_posted)
+			continue;
+		list_del_init(&mr->mr_list);
+		frwr_mr_unmap(mr);
+		rpcrdma_mr_put(mr);
+	}
+}
+
+/**
+ * frwr_reminv - honour the server's Remote Invalidation
+ * @rep: the reply, received With Invalidate or not
+ * @mrs: the matched req's rl_registered list
+ *
+ * The rkey the server invalidated is released only if it is one we
+ * offered for this RPC; anything else is counted and ignored, and the
+ * req's MRs stay registered for LOCAL_INV.
+ *
+ * Context: Receive completion (rpc_rdma.c), owns @rep and the req.
+ */
+void frwr_reminv(struct rpcrdma_rep *rep, struct list_head *mrs)
+{
+	struct rpcrdma_mr *mr;
+
+	if (!(rep->rr_wc_flags & IB_WC_WITH_INVALIDATE))
+		return;
+	list_for_each_entry(mr, mrs, mr_list) {
+		if (mr->mr_posted && mr->mr_handle == rep->rr_inv_rkey) {
+			trace_xprtrdma_mr_reminv(mr);
+			list_del_init(&mr->mr_list);
+			frwr_mr_unmap(mr);
+			rpcrdma_mr_put(mr);
+			return;
+		}
+	}
+	rep->rr_rxprt->rx_stats.remote_inv_rejected++;
+	trace_xprtrdma_reminv_rejected(rep->rr_rxprt, rep->rr_inv_rkey);
+}
+
+static void frwr_wc_localinv(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct rpcrdma_mr *mr = container_of(wc->wr_cqe, struct rpcrdma_mr,
+					     mr_cqe);
+
+	/* Unsignaled: only an error brings us here */
+	trace_xprtrdma_wc_li(&mr->mr_cid, wc);
+	mr->mr_xprt->rx_stats.mrs_recycled++;
+}
+
+static void frwr_wc_localinv_wake(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct rpcrdma_mr *mr = container_of(wc->wr_cqe, struct rpcrdma_mr,
+					     mr_cqe);
+
+	trace_xprtrdma_wc_li(&mr->mr_cid, wc);
+	if (wc->status != IB_WC_SUCCESS)
+		mr->mr_xprt->rx_stats.mrs_recycled++;
+	complete(&mr->mr_done);
+}
+
+static void frwr_wc_localinv_done(struct ib_cq *cq, struct ib_wc *wc)
+{
+	struct rpcrdma_mr *mr = container_of(wc->wr_cqe, struct rpcrdma_mr,
+					     mr_cqe);
+	struct rpcrdma_req *req = mr->mr_req;
+
+	trace_xprtrdma_wc_li(&mr->mr_cid, wc);
+	if (wc->status != IB_WC_SUCCESS)
+		mr->mr_xprt->rx_stats.mrs_recycled++;
+	frwr_release_all(&req->rl_registered);
+	rpcrdma_complete_rqst(req->rl_reply);
+}
+
+/*
+ * The one LOCAL_INV chain builder: MRs never posted are released at once;
+ * for the rest a chain of LOCAL_INVs in which only the last is signaled
+ * (its completion implies all before it) and calls @last_done.
+ */
+static struct ib_send_wr *frwr_chain_localinv(struct rpcrdma_xprt *r_xprt,
+					      struct rpcrdma_req *req,
+					      void (*last_done)(struct ib_cq *cq,
+								struct ib_wc *wc),
+					      struct rpcrdma_mr **last)
+{
+	struct ib_send_wr *first = NULL, **prev = &first;
+	struct rpcrdma_mr *mr, *next;
+
+	*last = NULL;
+	list_for_each_entry_safe(mr, next, &req->rl_registered, mr_list) {
+		if (!mr->mr_posted) {
+			list_del_init(&mr->mr_list);
+			frwr_mr_unmap(mr);
+			rpcrdma_mr_put(mr);
+			continue;
+		}
+		mr->mr_req = req;
+		mr->mr_cqe.done = frwr_wc_localinv;
+		mr->mr_invwr.next = NULL;
+		mr->mr_invwr.wr_cqe = &mr->mr_cqe;
+		mr->mr_invwr.num_sge = 0;
+		mr->mr_invwr.opcode = IB_WR_LOCAL_INV;
+		mr->mr_invwr.send_flags = 0;
+		mr->mr_invwr.ex.invalidate_rkey = mr->mr_handle;
+		*prev = &mr->mr_invwr;
+		prev = &mr->mr_invwr.next;
+		*last = mr;
+		r_xprt->rx_stats.local_inv_needed++;
+	}
+	if (*last) {
+		(*last)->mr_invwr.send_flags = IB_SEND_SIGNALED;
+		(*last)->mr_cqe.done = last_done;
+		reinit_completion(&(*last)->mr_done);
+	}
+	return first;
+}
+
+/**
+ * frwr_unmap_async - invalidate a replied RPC's MRs, then complete it
+ * @r_xprt: the transport
+ * @req: the req, with rl_reply set; owned by the caller until the RPC
+ *	completes
+ *
+ * Posts one LOCAL_INV chain; the last completion releases the MRs and
+ * calls rpcrdma_complete_rqst(req->rl_reply).  With nothing to invalidate
+ * (or a dead QP) the RPC completes before this returns.
+ *
+ * Context: Receive completion handler; never sleeps.
+ */
+void frwr_unmap_async(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
+{
+	struct rpcrdma_ep *ep = r_xprt->rx_ep;
+	struct ib_send_wr *first;
+	struct rpcrdma_mr *last;
+	int rc = -ENOTCONN;
+
+	first = frwr_chain_localinv(r_xprt, req, frwr_wc_localinv_done, &last);
+	if (!first)
+		goto out_complete;
+	if (ep && ep->re_id->qp)
+		rc = ib_post_send(ep->re_id->qp, first, NULL);
+	if (!rc)
+		return;
+	/* The QP is dead, so the server can no longer reach this memory */
+	r_xprt->rx_stats.post_send_errors++;
+	trace_xprtrdma_post_linv_err(r_xprt, rc);
+	frwr_release_all(&req->rl_registered);
+	rpcrdma_force_disconnect(r_xprt);
+out_complete:
+	rpcrdma_complete_rqst(req->rl_reply);
+}
+
+/**
+ * frwr_unmap_sync - invalidate an abandoned RPC's MRs and wait
+ * @r_xprt: the transport
+ * @req: the req being freed (timeout, signal, or a reply that never
+ *	came); owned by the caller
+ *
+ * Context: process context, sleeps until the LOCAL_INVs complete.
+ * Holds rb_mr_sem for read, so the connection cannot be torn down
+ * under the chain.
+ */
+void frwr_unmap_sync(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
+{
+	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
+	struct rpcrdma_ep *ep;
+	struct ib_send_wr *first;
+	struct rpcrdma_mr *last;
+	int rc = -ENOTCONN;
+
+	if (list_empty(&req->rl_registered))
+		return;
+	down_read(&buf->rb_mr_sem);
+	ep = r_xprt->rx_ep;
+	first = frwr_chain_localinv(r_xprt, req, frwr_wc_localinv_wake, &last);
+	if (first && ep && ep->re_id->qp)
+		rc = ib_post_send(ep->re_id->qp, first, NULL);
+	if (first && !rc)
+		wait_for_completion(&last->mr_done);
+	else if (first)
+		trace_xprtrdma_post_linv_err(r_xprt, rc);
+	frwr_release_all(&req->rl_registered);
+	up_read(&buf->rb_mr_sem);
+}
