@@ -117,6 +117,18 @@ static bool frwr_segs_contiguous(const struct rpcrdma_mr_seg *prev,
 	       offset_in_page(prev->ms_offset + prev->ms_len) == 0;
 }
 
+/*
+ * The error path the MR completion handlers share.  A flush only reports
+ * a QP already going down; any other error has just broken the QP, and
+ * with nothing else to notice (the WRs behind it merely flush), SUNRPC
+ * would wait for an RPC to time out: have it replace the connection now.
+ */
+static void frwr_wc_error(const struct rpcrdma_mr *mr, const struct ib_wc *wc)
+{
+	if (wc->status != IB_WC_SUCCESS && wc->status != IB_WC_WR_FLUSH_ERR)
+		rpcrdma_force_disconnect(mr->mr_xprt);
+}
+
 static void frwr_wc_fastreg(struct ib_cq *cq, struct ib_wc *wc)
 {
 	struct rpcrdma_mr *mr = container_of(wc->wr_cqe, struct rpcrdma_mr,
@@ -125,6 +137,7 @@ static void frwr_wc_fastreg(struct ib_cq *cq, struct ib_wc *wc)
 	/* REG_MR is unsignaled: we are here only for an error */
 	trace_xprtrdma_wc_fastreg(&mr->mr_cid, wc);
 	mr->mr_xprt->rx_stats.send_errors++;
+	frwr_wc_error(mr, wc);
 }
 
 /**
@@ -212,7 +225,8 @@ out_err:
  * @req: the marshalled req; rl_wr and rl_sge[] are ready and
  *	rl_sge[0].length bytes of rl_sendbuf are written
  *
- * Context: the caller holds the transport's write lock; never sleeps.
+ * Context: the caller holds the transport's write lock; takes
+ * queue_lock; never sleeps.
  *
  * Return: 0, or -ENOTCONN when the post failed (the QP is unusable and a
  * disconnect has been requested).
@@ -246,8 +260,17 @@ int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 		post_wr = &mr->mr_regwr.wr;
 	}
 
+	/* rl_registered and rl_chunks are final, and a reply may take
+	 * them once RPCRDMA_REQ_SENT is set.  queue_lock, which
+	 * rpcrdma_reply_handler() tests the bit under, spans the post: no
+	 * reply's LOCAL_INVs can be queued ahead of our REG_MRs.
+	 */
 	set_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
+	spin_lock(&r_xprt->rx_xprt.queue_lock);
 	rc = ib_post_send(ep->re_id->qp, post_wr, NULL);
+	if (!rc)
+		set_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
+	spin_unlock(&r_xprt->rx_xprt.queue_lock);
 	if (rc) {
 		clear_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
 		r_xprt->rx_stats.post_send_errors++;
@@ -329,6 +352,7 @@ static void frwr_wc_localinv(struct ib_cq *cq, struct ib_wc *wc)
 	/* Unsignaled: only an error brings us here */
 	trace_xprtrdma_wc_li(&mr->mr_cid, wc);
 	mr->mr_xprt->rx_stats.mrs_recycled++;
+	frwr_wc_error(mr, wc);
 }
 
 static void frwr_wc_localinv_wake(struct ib_cq *cq, struct ib_wc *wc)
@@ -339,6 +363,7 @@ static void frwr_wc_localinv_wake(struct ib_cq *cq, struct ib_wc *wc)
 	trace_xprtrdma_wc_li(&mr->mr_cid, wc);
 	if (wc->status != IB_WC_SUCCESS)
 		mr->mr_xprt->rx_stats.mrs_recycled++;
+	frwr_wc_error(mr, wc);
 	complete(&mr->mr_done);
 }
 
@@ -351,6 +376,7 @@ static void frwr_wc_localinv_done(struct ib_cq *cq, struct ib_wc *wc)
 	trace_xprtrdma_wc_li(&mr->mr_cid, wc);
 	if (wc->status != IB_WC_SUCCESS)
 		mr->mr_xprt->rx_stats.mrs_recycled++;
+	frwr_wc_error(mr, wc);
 	frwr_release_all(&req->rl_registered);
 	rpcrdma_complete_rqst(req->rl_reply);
 }
@@ -377,6 +403,13 @@ static struct ib_send_wr *frwr_chain_localinv(struct rpcrdma_xprt *r_xprt,
 			rpcrdma_mr_put(mr);
 			continue;
 		}
+		/* mr_cqe now answers for the LOCAL_INV.  A REG_MR of this
+		 * MR still queued (frwr_unmap_sync() of an RPC never sent)
+		 * completes only by flushing, on a QP in the Error state
+		 * with no remote access left, so the early wake it gives
+		 * is safe.  frwr_unmap_async() never meets one: the reply
+		 * proves the Send, so every REG_MR before it, executed.
+		 */
 		mr->mr_req = req;
 		mr->mr_cqe.done = frwr_wc_localinv;
 		mr->mr_invwr.next = NULL;
@@ -398,6 +431,27 @@ static struct ib_send_wr *frwr_chain_localinv(struct rpcrdma_xprt *r_xprt,
 	return first;
 }
 
+/*
+ * A LOCAL_INV chain was not (wholly) posted, so on a QP that is still
+ * alive (a full Send Queue, say) some of its MRs stay valid and the
+ * server could still reach memory we are about to release.  Moving the
+ * QP to the Error state ends every remote access at once and flushes
+ * what is queued; the connection is then replaced.  May sleep in the
+ * provider: the callers run in process context (a CQ workqueue or
+ * xprt_rdma_free()).
+ */
+static void frwr_linv_failed(struct rpcrdma_xprt *r_xprt,
+			     struct rpcrdma_ep *ep, int rc)
+{
+	struct ib_qp_attr attr = { .qp_state = IB_QPS_ERR };
+
+	r_xprt->rx_stats.post_send_errors++;
+	trace_xprtrdma_post_linv_err(r_xprt, rc);
+	if (ep && ep->re_id->qp)
+		ib_modify_qp(ep->re_id->qp, &attr, IB_QP_STATE);
+	rpcrdma_force_disconnect(r_xprt);
+}
+
 /**
  * frwr_unmap_async - invalidate a replied RPC's MRs, then complete it
  * @r_xprt: the transport
@@ -405,10 +459,12 @@ static struct ib_send_wr *frwr_chain_localinv(struct rpcrdma_xprt *r_xprt,
  *	completes
  *
  * Posts one LOCAL_INV chain; the last completion releases the MRs and
- * calls rpcrdma_complete_rqst(req->rl_reply).  With nothing to invalidate
- * (or a dead QP) the RPC completes before this returns.
+ * calls rpcrdma_complete_rqst(req->rl_reply).  With nothing to invalidate,
+ * or when the chain cannot be posted (the QP is then fenced), the RPC
+ * completes before this returns.
  *
- * Context: Receive completion handler; never sleeps.
+ * Context: Receive completion handler (CQ workqueue); never sleeps
+ * unless the chain cannot be posted.
  */
 void frwr_unmap_async(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 {
@@ -424,11 +480,8 @@ void frwr_unmap_async(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 		rc = ib_post_send(ep->re_id->qp, first, NULL);
 	if (!rc)
 		return;
-	/* The QP is dead, so the server can no longer reach this memory */
-	r_xprt->rx_stats.post_send_errors++;
-	trace_xprtrdma_post_linv_err(r_xprt, rc);
+	frwr_linv_failed(r_xprt, ep, rc);
 	frwr_release_all(&req->rl_registered);
-	rpcrdma_force_disconnect(r_xprt);
 out_complete:
 	rpcrdma_complete_rqst(req->rl_reply);
 }
@@ -461,7 +514,7 @@ void frwr_unmap_sync(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 	if (first && !rc)
 		wait_for_completion(&last->mr_done);
 	else if (first)
-		trace_xprtrdma_post_linv_err(r_xprt, rc);
+		frwr_linv_failed(r_xprt, ep, rc);
 	frwr_release_all(&req->rl_registered);
 	up_read(&buf->rb_mr_sem);
 }

@@ -374,15 +374,6 @@ static enum rpcrdma_reply_fault decode_read_list(struct xdr_stream *xdr)
 	return present ? RPCRDMA_REPLY_READ_LIST : RPCRDMA_REPLY_OK;
 }
 
-static u32 rpcrdma_chunk_len(const struct rpcrdma_chunk *chunk)
-{
-	u32 i, len = 0;
-
-	for (i = 0; i < chunk->ch_nsegs; i++)
-		len += chunk->ch_segs[i].ws_length;
-	return len;
-}
-
 /* write_chunk: count, rdma_segment[count] */
 static int encode_write_chunk(struct xdr_stream *xdr,
 			      const struct rpcrdma_chunk *chunk)
@@ -402,7 +393,8 @@ static int encode_write_chunk(struct xdr_stream *xdr,
 
 /*
  * The server returns the chunk we offered with each length set to what
- * it Wrote (RFC 8166 §3.4.6): no more segments, no more bytes.
+ * it Wrote (RFC 8166 §3.4.6): no more segments, and no segment longer
+ * than the one we offered in its place, so neither is the sum.
  */
 static enum rpcrdma_reply_fault
 decode_write_chunk(struct xdr_stream *xdr, const struct rpcrdma_chunk *offer,
@@ -423,11 +415,11 @@ decode_write_chunk(struct xdr_stream *xdr, const struct rpcrdma_chunk *offer,
 		fault = decode_rdma_segment(xdr, &seg);
 		if (fault)
 			return fault;
+		if (seg.ws_length > offer->ch_segs[i].ws_length)
+			return overrun;
 		if (check_add_overflow(sum, seg.ws_length, &sum))
 			return overrun;
 	}
-	if (sum > rpcrdma_chunk_len(offer))
-		return overrun;
 	*written = sum;
 	return RPCRDMA_REPLY_OK;
 }
@@ -1113,9 +1105,11 @@ static void rpcrdma_check_reply(struct rpcrdma_xprt *r_xprt,
 		trace_xprtrdma_reply_hdr_err(rep, req->rl_slot.rq_xid);
 		return;
 	}
-	if (hdr->rh_proc == RDMA_ERROR)
+	if (hdr->rh_proc == RDMA_ERROR) {
+		r_xprt->rx_stats.bad_reply_count++;
 		trace_xprtrdma_reply_rdma_err(rep, hdr->rh_xid,
 					      hdr->rh_errcode);
+	}
 	credits = rpcrdma_sanitize_credits(hdr->rh_credits,
 					   ep->re_max_requests);
 	rpcrdma_update_cwnd(r_xprt, credits);
@@ -1130,11 +1124,13 @@ static void rpcrdma_check_reply(struct rpcrdma_xprt *r_xprt,
  * what the Call offered, takes the credit grant, honours a Remote
  * Invalidation, then invalidates the RPC's remaining MRs; the last
  * invalidation (or this function, when none is left) completes the RPC.
- * A Reply that matches no RPC, or a second Reply to one, is counted and
- * dropped; a malformed Reply fails its RPC with -EIO.
+ * A Reply that matches no RPC sent on this connection, or a second
+ * Reply to one, is counted and dropped; a malformed Reply fails its RPC
+ * with -EIO.
  *
- * Context: Receive completion; never sleeps or allocates.  Owns @rep,
- * which it returns to the pool or hands on with the RPC.
+ * Context: Receive completion; never allocates, and sleeps only to fence
+ * the QP when a LOCAL_INV chain cannot be posted (frwr_unmap_async()).
+ * Owns @rep, which it returns to the pool or hands on with the RPC.
  */
 void rpcrdma_reply_handler(struct rpcrdma_rep *rep)
 {
@@ -1153,6 +1149,16 @@ void rpcrdma_reply_handler(struct rpcrdma_rep *rep)
 	if (!rqst)
 		goto out_unmatched;
 	req = rpcr_to_rdmar(rqst);
+	/* Not sent on this connection, so not a reply to our Call.  The
+	 * send path sets and clears the bit under queue_lock (frwr_send(),
+	 * rpcrdma_marshal_begin() in transport.c); others clear it only
+	 * where no reply can find the RPC.
+	 */
+	if (!test_bit(RPCRDMA_REQ_SENT, &req->rl_flags)) {
+		/* mountstats' bad_xids, as xprt_lookup_rqst() counts a miss */
+		xprt->stat.bad_xids++;
+		goto out_unmatched;
+	}
 	if (req->rl_reply)
 		goto out_dup;
 	xprt_pin_rqst(rqst);

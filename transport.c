@@ -227,6 +227,11 @@ static void xprt_rdma_destroy(struct rpc_xprt *xprt)
 static void xprt_rdma_timer(struct rpc_xprt *xprt, struct rpc_task *task)
 {
 	trace_xprtrdma_timer(task->tk_rqstp, task->tk_status);
+	/* A close or connect is already under way: a forced disconnect
+	 * now would only tear down the connection it is about to make.
+	 */
+	if (!xprt_connected(xprt))
+		return;
 	rpcrdma_force_disconnect(rpcx_to_rdmax(xprt));
 }
 
@@ -363,6 +368,8 @@ static void xprt_rdma_free(struct rpc_task *task)
 		wait_on_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY,
 			    TASK_UNINTERRUPTIBLE);
 	}
+	/* Dequeued from the receive queue: no reply can race with this */
+	clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
 	req->rl_reply = NULL;
 	rqst->rq_buffer = NULL;
 	rqst->rq_rbuffer = NULL;
@@ -384,6 +391,29 @@ static int xprt_rdma_prepare_request(struct rpc_rqst *rqst,
 				     struct xdr_buf *buf)
 {
 	return rpcrdma_prepare_rcv_pages(buf);
+}
+
+/*
+ * The send path and rpcrdma_reply_handler() both use a req's
+ * rl_registered and rl_chunks.  An RPC can be matched by XID as soon as
+ * it awaits a reply, before it is sent, so a server answering a Call it
+ * has not had would otherwise meet a marshal in progress, or the offers
+ * of an earlier Call.  The reply handler takes a req only with
+ * RPCRDMA_REQ_SENT set, which frwr_send() sets with its post under
+ * queue_lock and disconnect and xprt_rdma_free() clear; under queue_lock
+ * the send path clears it only while no reply holds the req.
+ */
+static bool rpcrdma_marshal_begin(struct rpc_xprt *xprt,
+				  struct rpcrdma_req *req)
+{
+	bool ok;
+
+	spin_lock(&xprt->queue_lock);
+	ok = !req->rl_reply;
+	if (ok)
+		clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
+	spin_unlock(&xprt->queue_lock);
+	return ok;
 }
 
 /**
@@ -418,21 +448,26 @@ static int xprt_rdma_send_request(struct rpc_rqst *rqst)
 		return -ENOBUFS;
 	}
 
+	if (!rpcrdma_marshal_begin(xprt, req)) {
+		/* Still held by a reply to the previous transmission */
+		r_xprt->rx_stats.empty_sendctx_q++;
+		return -ENOBUFS;
+	}
+
 	frwr_reset(req);
 	rc = rpcrdma_marshal_req(r_xprt, rqst);
+	if (rc)
+		frwr_reset(req);
 	switch (rc) {
 	case 0:
 		break;
 	case -EAGAIN:
 	case -ENOBUFS:
-		frwr_reset(req);
 		trace_xprtrdma_marshal_err(rqst, rc);
 		return -ENOBUFS;
 	case -ENOTCONN:
-		frwr_reset(req);
 		return -ENOTCONN;
 	default:
-		frwr_reset(req);
 		r_xprt->rx_stats.failed_marshal_count++;
 		trace_xprtrdma_marshal_err(rqst, rc);
 		return -EIO;

@@ -26,7 +26,9 @@
 /* rdma_cm address and route resolution time limits, in milliseconds */
 #define RPCRDMA_RESOLVE_TIMEOUT		5000
 
-/* How long connection establishment may take */
+/* How long connection establishment may take, unless the mount set
+ * a shorter connect_timeout (xprt_rdma_set_connect_timeout())
+ */
 #define RPCRDMA_CONNECT_TIMEOUT		(30 * HZ)
 
 /* RC retries for a lost packet (the 3-bit maximum); no RNR retry: the
@@ -393,8 +395,11 @@ static void rpcrdma_reqs_reset(struct rpcrdma_buffer *buf)
 	LIST_HEAD(mrs);
 
 	spin_lock(&buf->rb_lock);
-	list_for_each_entry(req, &buf->rb_all_reqs, rl_all)
+	list_for_each_entry(req, &buf->rb_all_reqs, rl_all) {
 		list_splice_init(&req->rl_registered, &mrs);
+		/* A reply on the next connection needs a Call sent on it */
+		clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
+	}
 	spin_unlock(&buf->rb_lock);
 
 	while ((mr = list_first_entry_or_null(&mrs, struct rpcrdma_mr,
@@ -767,6 +772,8 @@ static int rpcrdma_ep_connect(struct rpcrdma_xprt *r_xprt,
 			      struct rpcrdma_ep *ep)
 {
 	const struct ib_device_attr *attrs = &ep->re_id->device->attrs;
+	unsigned long timeout = min_t(unsigned long, RPCRDMA_CONNECT_TIMEOUT,
+				      READ_ONCE(r_xprt->rx_xprt.connect_timeout));
 	struct rdma_conn_param param = { };
 	long rc;
 
@@ -786,7 +793,7 @@ static int rpcrdma_ep_connect(struct rpcrdma_xprt *r_xprt,
 		return rc;
 	rc = wait_event_interruptible_timeout(ep->re_connect_wait,
 					      ep->re_connect_status != 0,
-					      RPCRDMA_CONNECT_TIMEOUT);
+					      timeout);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
@@ -916,6 +923,10 @@ void rpcrdma_xprt_disconnect(struct rpcrdma_xprt *r_xprt)
 	r_xprt->rx_ep = NULL;
 	up_write(&buf->rb_mr_sem);
 	rpcrdma_ep_destroy(ep);
+	/* A forced disconnect still queued by this connection's handlers is
+	 * answered by this teardown; run later, it would close the next one.
+	 */
+	cancel_work_sync(&r_xprt->rx_disconnect_worker);
 }
 
 static void rpcrdma_disconnect_worker(struct work_struct *work)

@@ -246,6 +246,9 @@ struct rpcrdma_rep {
 /* rl_flags bits */
 enum {
 	RPCRDMA_REQ_SEND_BUSY,		/* a Send of rl_sendbuf is in flight */
+	RPCRDMA_REQ_SENT,		/* the Call is posted on the current
+					 * connection: a reply may take the req
+					 */
 };
 
 /**
@@ -392,7 +395,8 @@ struct rpcrdma_buffer {
  * @mrs_orphaned: MRs lost because they could not be reset
  * @mrs_allocated: MRs created
  * @local_inv_needed: LOCAL_INV WRs posted
- * @empty_sendctx_q: Sends refused: the previous Send of the buffer busy
+ * @empty_sendctx_q: Sends refused: the previous Send of the buffer, or a
+ *	reply to it, still busy
  * @reply_waits_for_send: RPC frees that waited for their Send completion
  * @mrs_exhausted: rpcrdma_mr_get() found no free MR
  * @recv_posted: Receives posted

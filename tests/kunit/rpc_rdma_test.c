@@ -442,6 +442,16 @@ static const struct reply_case reply_cases[] = {
 		.fault = RPCRDMA_REPLY_WRITE_OVERRUN,
 	},
 	{
+		.rule = "RFC 8166 §3.4.6 no Write segment grows past the one offered",
+		.write_offered = 2,
+		.len = (4 + 1 + (1 + 1 + 2 * 4 + 1) + 1) * 4,
+		.wire = { XID, 1, 32, 0, 0,
+			  1, 2, 0x200, 4096 + 1, OFF_HI, OFF_LO,
+			  0x201, 0, OFF_HI, OFF_LO,
+			  0, 0 },
+		.fault = RPCRDMA_REPLY_WRITE_OVERRUN,
+	},
+	{
 		.rule = "RFC 8166 §3.4.6 Write segment lengths may not wrap their sum",
 		.write_offered = 2,
 		.len = (4 + 1 + (1 + 1 + 2 * 4 + 1) + 1) * 4,
@@ -470,6 +480,14 @@ static const struct reply_case reply_cases[] = {
 		.reply_offered = 1,
 		.len = (4 + 1 + 1 + (1 + 1 + 4)) * 4,
 		.wire = { XID, 1, 32, 1, 0, 0, 1, 1, 0x300, 4097, OFF_HI, 0 },
+		.fault = RPCRDMA_REPLY_REPLY_OVERRUN,
+	},
+	{
+		.rule = "RFC 8166 §4.2.3 no Reply segment grows past the one offered",
+		.reply_offered = 2,
+		.len = (4 + 1 + 1 + (1 + 1 + 2 * 4)) * 4,
+		.wire = { XID, 1, 32, 1, 0, 0, 1, 2,
+			  0x300, 4096 + 1, OFF_HI, 0, 0x301, 0, OFF_HI, 0 },
 		.fault = RPCRDMA_REPLY_REPLY_OVERRUN,
 	},
 	{
