@@ -1177,7 +1177,6 @@ out_short:
 	goto out_put;
 out_unmatched:
 	spin_unlock(&xprt->queue_lock);
-	r_xprt->rx_stats.bad_xids++;
 	trace_xprtrdma_reply_unmatched_err(rep, xid, 0);
 	goto out_put;
 out_dup:

@@ -534,7 +534,7 @@ static void xprt_rdma_print_stats(struct rpc_xprt *xprt, struct seq_file *seq)
 	seq_printf(seq, "%lu %lu %lu %lu %lu %lu %lu\n",
 		   st->nomsg_call_count,
 		   st->mrs_recycled,
-		   st->mrs_orphaned,
+		   0UL,	/* mrs_orphaned: none; a failed MR goes with its QP */
 		   st->mrs_allocated,
 		   st->local_inv_needed,
 		   st->empty_sendctx_q,

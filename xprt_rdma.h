@@ -392,7 +392,6 @@ struct rpcrdma_buffer {
  * @bad_reply_count: replies dropped as malformed or unmatched
  * @nomsg_call_count: Calls sent as RDMA_NOMSG
  * @mrs_recycled: MRs reset after a flushed WR
- * @mrs_orphaned: MRs lost because they could not be reset
  * @mrs_allocated: MRs created
  * @local_inv_needed: LOCAL_INV WRs posted
  * @empty_sendctx_q: Sends refused: the previous Send of the buffer, or a
@@ -405,7 +404,6 @@ struct rpcrdma_buffer {
  * @send_errors: Send WRs that completed with an error
  * @post_send_errors: ib_post_send() failures
  * @remote_inv_rejected: Remote Invalidations of rkeys we did not offer
- * @bad_xids: replies that matched no RPC
  */
 struct rpcrdma_stats {
 	unsigned long		read_chunk_count;
@@ -420,7 +418,6 @@ struct rpcrdma_stats {
 	unsigned long		bad_reply_count;
 	unsigned long		nomsg_call_count;
 	unsigned long		mrs_recycled;
-	unsigned long		mrs_orphaned;
 	unsigned long		mrs_allocated;
 	unsigned long		local_inv_needed;
 	unsigned long		empty_sendctx_q;
@@ -432,7 +429,6 @@ struct rpcrdma_stats {
 	unsigned long		send_errors;
 	unsigned long		post_send_errors;
 	unsigned long		remote_inv_rejected;
-	unsigned long		bad_xids;
 };
 
 /**
