@@ -1054,13 +1054,17 @@ static int rpcrdma_reply_len(struct rpcrdma_xprt *r_xprt,
 	return copied;
 }
 
+/* Not a multiple of four: see rpcrdma_complete_rqst() */
+#define RPCRDMA_UNPARSABLE_LEN	1
+
 /**
  * rpcrdma_complete_rqst - hand a checked Reply to SUNRPC
  * @rep: the reply; rr_req is its req, whose MRs are all released
  *
  * Places the Reply in rq_rcv_buf (or accounts for what the server Wrote
  * there), returns @rep to the pool and completes the RPC: with the
- * Reply's length, or -EIO for a refused header or an RDMA_ERROR.
+ * Reply's length, or, for a refused header or an RDMA_ERROR, with one
+ * SUNRPC treats as an unparsable reply (retried, then -EIO).
  *
  * Context: Receive or LOCAL_INV completion; never sleeps.  Consumes @rep
  * and the pin rpcrdma_reply_handler() took on the rqst.
@@ -1076,12 +1080,19 @@ void rpcrdma_complete_rqst(struct rpcrdma_rep *rep)
 	copied = rpcrdma_reply_len(r_xprt, rep, &rqst->rq_rcv_buf);
 	rpcrdma_rep_put(&r_xprt->rx_buf, rep);
 
+	/*
+	 * A refused Reply is handed on with a length no RPC reply can have
+	 * (RFC 5531 messages are whole XDR words), so rpc_decode_header()
+	 * rejects it as unparsable: like garbage on a stream transport, the
+	 * RPC is sent again tk_garb_retry times, then fails with -EIO.  An
+	 * error in tk_status instead would be lost whenever the Reply beats
+	 * the sending task to call_transmit_status(), which clears it.
+	 */
+	if (copied < 0)
+		copied = RPCRDMA_UNPARSABLE_LEN;
+
 	spin_lock(&xprt->queue_lock);
 	req->rl_reply = NULL;
-	if (copied < 0) {
-		rqst->rq_task->tk_status = copied;
-		copied = 0;
-	}
 	xprt_complete_rqst(rqst->rq_task, copied);
 	xprt_unpin_rqst(rqst);
 	spin_unlock(&xprt->queue_lock);
