@@ -207,7 +207,6 @@ struct rpcrdma_mr_seg *frwr_map(struct rpcrdma_xprt *r_xprt,
 	mr->mr_handle = ibmr->rkey;
 	mr->mr_length = ibmr->length;
 	mr->mr_offset = ibmr->iova;
-	r_xprt->rx_stats.hardway_register_count++;
 	r_xprt->rx_stats.total_rdma_request += mr->mr_length;
 	trace_xprtrdma_mr_map(mr, xid);
 	return seg + i;

@@ -1041,6 +1041,8 @@ static int rpcrdma_reply_len(struct rpcrdma_xprt *r_xprt,
 
 	if (hdr->rh_fault || hdr->rh_proc == RDMA_ERROR)
 		return -EIO;
+	r_xprt->rx_stats.total_rdma_reply += hdr->rh_write_len +
+					     hdr->rh_reply_len;
 	if (hdr->rh_proc == RDMA_NOMSG)
 		return hdr->rh_reply_len;
 	copied = rpcrdma_place_inline(rcv, rep->rr_rdmabuf.rg_base +

@@ -7,6 +7,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -102,6 +103,42 @@ void rpcrdma_update_cwnd(struct rpcrdma_xprt *r_xprt, u32 grant)
 	spin_unlock(&xprt->transport_lock);
 }
 
+/*
+ * The counters mountstats has no field for, in SUNRPC's debugfs directory
+ * of this transport (sunrpc/rpc_xprt/<id>/rdma_stats).  SUNRPC creates
+ * that directory after setup and removes it, with this file, before
+ * calling ->destroy; removal waits for readers.
+ */
+static int xprt_rdma_stats_show(struct seq_file *seq, void *v)
+{
+	const struct rpcrdma_xprt *r_xprt = seq->private;
+	const struct rpcrdma_stats *st = &r_xprt->rx_stats;
+
+	seq_printf(seq, "mrs_exhausted %lu\n", st->mrs_exhausted);
+	seq_printf(seq, "recv_posted %lu\n", st->recv_posted);
+	seq_printf(seq, "recv_none_free %lu\n", st->recv_none_free);
+	seq_printf(seq, "recv_errors %lu\n", st->recv_errors);
+	seq_printf(seq, "send_errors %lu\n", st->send_errors);
+	seq_printf(seq, "post_send_errors %lu\n", st->post_send_errors);
+	seq_printf(seq, "remote_inv_rejected %lu\n", st->remote_inv_rejected);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(xprt_rdma_stats);
+
+/* Context: the connect worker, which SUNRPC runs one at a time. */
+static void xprt_rdma_debugfs_add(struct rpcrdma_xprt *r_xprt)
+{
+#if IS_ENABLED(CONFIG_SUNRPC_DEBUG)
+	struct rpc_xprt *xprt = &r_xprt->rx_xprt;
+
+	if (r_xprt->rx_stats_file || IS_ERR_OR_NULL(xprt->debugfs))
+		return;
+	r_xprt->rx_stats_file = true;
+	debugfs_create_file("rdma_stats", 0444, xprt->debugfs, r_xprt,
+			    &xprt_rdma_stats_fops);
+#endif
+}
+
 static void xprt_rdma_connect_worker(struct work_struct *work)
 {
 	struct rpcrdma_xprt *r_xprt = container_of(work, struct rpcrdma_xprt,
@@ -118,6 +155,7 @@ static void xprt_rdma_connect_worker(struct work_struct *work)
 		xprt->stat.connect_time += (long)jiffies -
 					   xprt->stat.connect_start;
 		xprt->reestablish_timeout = RPCRDMA_INIT_REEST_TO;
+		xprt_rdma_debugfs_add(r_xprt);
 		xprt_set_connected(xprt);
 		rc = -EAGAIN;
 	} else if (xprt->reestablish_timeout < RPCRDMA_INIT_REEST_TO) {
@@ -294,7 +332,8 @@ static void xprt_rdma_free_slot(struct rpc_xprt *xprt, struct rpc_rqst *rqst)
 	spin_unlock(&xprt->reserve_lock);
 }
 
-static bool xprt_rdma_grow_buffers(struct rpcrdma_req *req, size_t size)
+static bool xprt_rdma_grow_buffers(struct rpcrdma_xprt *r_xprt,
+				   struct rpcrdma_req *req, size_t size)
 {
 	void *callbuf, *rcvbuf;
 
@@ -312,6 +351,7 @@ static bool xprt_rdma_grow_buffers(struct rpcrdma_req *req, size_t size)
 	req->rl_callbuf = callbuf;
 	req->rl_rcvbuf = rcvbuf;
 	req->rl_bufsize = size;
+	r_xprt->rx_stats.hardway_alloc_bytes += 2 * size;
 	return true;
 }
 
@@ -337,7 +377,7 @@ static int xprt_rdma_allocate(struct rpc_task *task)
 
 	if (WARN_ON_ONCE(!rqst->rq_xprt))
 		return -EIO;
-	if (!xprt_rdma_grow_buffers(req, size)) {
+	if (!xprt_rdma_grow_buffers(rpcx_to_rdmax(rqst->rq_xprt), req, size)) {
 		trace_xprtrdma_allocate_err(rqst, -ENOMEM);
 		return -ENOMEM;
 	}
@@ -498,6 +538,16 @@ static void xprt_rdma_set_port(struct rpc_xprt *xprt, u16 port)
 	xprt_rdma_format_port(xprt);
 }
 
+/**
+ * xprt_rdma_print_stats - the "xprt: rdma" line of /proc/self/mountstats
+ * @xprt: the transport
+ * @seq: the mountstats file
+ *
+ * 27 fields, in the order nfs-utils mountstats reads them; the counters
+ * mountstats has no field for are in debugfs (xprt_rdma_stats_show()).
+ *
+ * Context: process context; counters are read without locking.
+ */
 static void xprt_rdma_print_stats(struct rpc_xprt *xprt, struct seq_file *seq)
 {
 	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
@@ -528,7 +578,7 @@ static void xprt_rdma_print_stats(struct rpc_xprt *xprt, struct seq_file *seq)
 		   st->total_rdma_reply,
 		   st->pullup_copy_count,
 		   st->fixup_copy_count,
-		   st->hardway_register_count,
+		   st->hardway_alloc_bytes,
 		   st->failed_marshal_count,
 		   st->bad_reply_count);
 	seq_printf(seq, "%lu %lu %lu %lu %lu %lu %lu\n",

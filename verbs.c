@@ -516,7 +516,6 @@ static void rpcrdma_wc_receive(struct ib_cq *cq, struct ib_wc *wc)
 	rep->rr_inv_rkey = 0;
 	if (wc->wc_flags & IB_WC_WITH_INVALIDATE)
 		rep->rr_inv_rkey = wc->ex.invalidate_rkey;
-	r_xprt->rx_stats.total_rdma_reply += wc->byte_len;
 
 	/* Replace this Receive before the reply can free a credit */
 	rpcrdma_post_recvs(r_xprt);

@@ -383,11 +383,15 @@ struct rpcrdma_buffer {
  * @read_chunk_count: Read chunks sent (mountstats read_segments)
  * @write_chunk_count: Write chunks sent (write_segments)
  * @reply_chunk_count: Reply chunks sent (reply_segments)
- * @total_rdma_request: bytes offered to the server for RDMA
- * @total_rdma_reply: bytes received in replies
+ * @total_rdma_request: bytes registered for the server to reach
+ *	(mountstats "Registered")
+ * @total_rdma_reply: bytes the server Wrote into our Write and Reply
+ *	chunks (mountstats "RDMA received")
  * @pullup_copy_count: bytes copied into Send buffers
  * @fixup_copy_count: bytes copied out of Receive buffers
- * @hardway_register_count: MR registrations
+ * @hardway_alloc_bytes: bytes of call and reply buffers allocated
+ *	because an RPC outgrew the ones made at setup (mountstats
+ *	"Hardway allocations")
  * @failed_marshal_count: Calls that could not be marshalled
  * @bad_reply_count: replies dropped as malformed or unmatched
  * @nomsg_call_count: Calls sent as RDMA_NOMSG
@@ -413,7 +417,7 @@ struct rpcrdma_stats {
 	unsigned long long	total_rdma_reply;
 	unsigned long long	pullup_copy_count;
 	unsigned long long	fixup_copy_count;
-	unsigned long		hardway_register_count;
+	unsigned long		hardway_alloc_bytes;
 	unsigned long		failed_marshal_count;
 	unsigned long		bad_reply_count;
 	unsigned long		nomsg_call_count;
@@ -441,6 +445,7 @@ struct rpcrdma_stats {
  * @rx_connect_worker: runs rpcrdma_xprt_connect()
  * @rx_disconnect_worker: forces a disconnect from atomic context
  * @rx_completion_ids: source of completion IDs
+ * @rx_stats_file: rdma_stats is in SUNRPC's debugfs directory for us
  */
 struct rpcrdma_xprt {
 	struct rpc_xprt		rx_xprt;
@@ -450,6 +455,7 @@ struct rpcrdma_xprt {
 	struct delayed_work	rx_connect_worker;
 	struct work_struct	rx_disconnect_worker;
 	atomic_t		rx_completion_ids;
+	bool			rx_stats_file;
 };
 
 static inline struct rpcrdma_xprt *rpcx_to_rdmax(struct rpc_xprt *xprt)
