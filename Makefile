@@ -6,7 +6,7 @@
 # make check        every test: build (W=1), sparse, checkpatch, KUnit in the
 #                   debug VM, two-VM NFS/RDMA; ends with "N passed, N failed"
 # make demo         boot the VM pair, mount NFS over RDMA through xprtrdma.ko
-# make bench        throughput numbers from the VM pair (not a test)
+# make bench        throughput from the VM pair, ours and Debian's (not a test)
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1))
@@ -17,7 +17,7 @@ INSTALL_MOD_DIR ?= updates
 SMOKE_TRANSPORT ?= ours
 export SMOKE_TRANSPORT
 
-.PHONY: all modules clean install setup w1 sparse checkpatch kunit smoke check check-stages demo bench
+.PHONY: all modules clean install setup w1 sparse checkpatch kunit smoke smoke-debug peer check check-stages demo bench
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -49,6 +49,14 @@ kunit:
 smoke: modules
 	tests/vm/smoke $(SMOKE_TRANSPORT)
 
+# The smoke with the client on the debug kernel; needs `make kunit` first
+# (it reuses the module kunit builds against the debug kernel).
+smoke-debug:
+	tests/vm/smoke-debug
+
+peer:
+	tests/peer/run
+
 # KDIR is evaluated again after setup, which may have installed the headers.
 check: setup
 	$(MAKE) check-stages
@@ -60,6 +68,9 @@ demo: setup
 	$(MAKE) modules
 	tests/vm/demo $(SMOKE_TRANSPORT)
 
+# Throughput through our module, then through Debian's rpcrdma, for
+# comparison: numbers only, never a pass or a fail.
 bench: setup
 	$(MAKE) modules
-	tests/vm/demo $(SMOKE_TRANSPORT)
+	tests/vm/demo ours
+	tests/vm/demo debian
