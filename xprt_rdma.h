@@ -269,7 +269,6 @@ enum {
  * @rl_segments: @rl_slot's xdr_bufs in pieces, filled by rpc_rdma.c
  * @rl_registered: MRs exposing this RPC's memory
  * @rl_reply: the rep that answered this RPC, set by rpc_rdma.c
- * @rl_nomsg: for rpc_rdma.c: the call went as RDMA_NOMSG
  * @rl_chunks: for rpc_rdma.c: the chunks the call offered
  */
 struct rpcrdma_req {
@@ -288,7 +287,6 @@ struct rpcrdma_req {
 	struct rpcrdma_mr_seg	rl_segments[RPCRDMA_MAX_SEGS];
 	struct list_head	rl_registered;
 	struct rpcrdma_rep	*rl_reply;
-	bool			rl_nomsg;
 	struct rpcrdma_chunks	rl_chunks;
 };
 
@@ -308,7 +306,6 @@ static inline struct rpcrdma_req *rpcr_to_rdmar(const struct rpc_rqst *rqst)
  * @re_connect_wait: woken when @re_connect_status changes
  * @re_connect_status: 0 while connecting, 1 connected, -errno when down
  * @re_async_rc: result of the last address or route resolution step
- * @re_implicit_roundup: server does not need XDR pad in Read chunks
  * @re_remote_inv: server may use Send With Invalidate (RFC 8797)
  * @re_inline_send: bytes the server receives inline (negotiated)
  * @re_inline_recv: bytes we receive inline (negotiated)
@@ -334,7 +331,6 @@ struct rpcrdma_ep {
 	wait_queue_head_t	re_connect_wait;
 	int			re_connect_status;
 	int			re_async_rc;
-	bool			re_implicit_roundup;
 	bool			re_remote_inv;
 	unsigned int		re_inline_send;
 	unsigned int		re_inline_recv;
