@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "xprt_rdma.h"
 #include "trace.h"
@@ -24,9 +25,11 @@
  * @ep: connection being set up
  * @device: its device
  *
- * Sets re_max_fr_depth (pages per MR) and re_max_rdma_segs (segments a
- * chunk may need to cover the largest payload plus a head and a tail
- * piece, which are not page-contiguous with it).
+ * Sets re_max_fr_depth (pages per MR) and re_max_rdma_segs: the segments
+ * one chunk needs to cover the largest payload plus a head and a tail
+ * piece, which are not page-contiguous with it, but never more than our
+ * transport header has room for.  A device with a shallow fast-reg depth
+ * then covers less than 1 MiB: frwr_max_payload() says how much.
  *
  * Context: process context.
  *
@@ -35,16 +38,40 @@
 int frwr_query_device(struct rpcrdma_ep *ep, const struct ib_device *device)
 {
 	const struct ib_device_attr *attrs = &device->attrs;
+	unsigned int segs;
 
 	if (!(attrs->device_cap_flags & IB_DEVICE_MEM_MGT_EXTENSIONS) ||
 	    !attrs->max_fast_reg_page_list_len)
 		return -EOPNOTSUPP;
 	ep->re_max_fr_depth = min_t(unsigned int, RPCRDMA_MAX_DATA_SEGS,
 				    attrs->max_fast_reg_page_list_len);
-	ep->re_max_rdma_segs = DIV_ROUND_UP(RPCRDMA_MAX_DATA_SEGS,
-					    ep->re_max_fr_depth) + 2;
+	segs = DIV_ROUND_UP(RPCRDMA_MAX_DATA_SEGS, ep->re_max_fr_depth) + 2;
+	ep->re_max_rdma_segs = min_t(unsigned int, segs,
+				     RPCRDMA_MAX_CHUNK_SEGS);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(frwr_query_device);
+
+/**
+ * frwr_max_payload - the largest RPC payload a connection can register
+ * @ep: connection sized by frwr_query_device()
+ *
+ * A chunk's segments less the head and tail pieces, each mapping
+ * re_max_fr_depth pages, must hold the payload and the two pages a
+ * misaligned payload straddles (RPCRDMA_MAX_DATA_SEGS).
+ *
+ * Context: any.
+ *
+ * Return: bytes, at most 1 MiB.
+ */
+unsigned int frwr_max_payload(const struct rpcrdma_ep *ep)
+{
+	unsigned int pages = (ep->re_max_rdma_segs - 2) * ep->re_max_fr_depth;
+
+	pages = min_t(unsigned int, pages, RPCRDMA_MAX_DATA_SEGS);
+	return (pages - 2) << PAGE_SHIFT;
+}
+EXPORT_SYMBOL_IF_KUNIT(frwr_max_payload);
 
 /**
  * frwr_mr_init - create an MR in the current connection's PD
@@ -280,16 +307,30 @@ int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 	return 0;
 }
 
-static void frwr_release_all(struct list_head *mrs)
+/* Take @mr off its req's list, DMA-unmap it, and return it to the pool */
+static void frwr_mr_recycle(struct rpcrdma_mr *mr)
+{
+	list_del_init(&mr->mr_list);
+	frwr_mr_unmap(mr);
+	rpcrdma_mr_put(mr);
+}
+
+/**
+ * frwr_release_all - return every MR on a list to the pool
+ * @mrs: a req's rl_registered, or MRs taken from one
+ *
+ * Precondition: no MR on @mrs is still registered: each was invalidated,
+ * or its QP is drained.
+ *
+ * Context: any, never sleeps.
+ */
+void frwr_release_all(struct list_head *mrs)
 {
 	struct rpcrdma_mr *mr;
 
 	while ((mr = list_first_entry_or_null(mrs, struct rpcrdma_mr,
-					      mr_list))) {
-		list_del_init(&mr->mr_list);
-		frwr_mr_unmap(mr);
-		rpcrdma_mr_put(mr);
-	}
+					      mr_list)))
+		frwr_mr_recycle(mr);
 }
 
 /**
@@ -304,13 +345,9 @@ void frwr_reset(struct rpcrdma_req *req)
 {
 	struct rpcrdma_mr *mr, *next;
 
-	list_for_each_entry_safe(mr, next, &req->rl_registered, mr_list) {
-		if (mr->mr_posted)
-			continue;
-		list_del_init(&mr->mr_list);
-		frwr_mr_unmap(mr);
-		rpcrdma_mr_put(mr);
-	}
+	list_for_each_entry_safe(mr, next, &req->rl_registered, mr_list)
+		if (!mr->mr_posted)
+			frwr_mr_recycle(mr);
 }
 
 /**
@@ -333,9 +370,7 @@ void frwr_reminv(struct rpcrdma_rep *rep, struct list_head *mrs)
 	list_for_each_entry(mr, mrs, mr_list) {
 		if (mr->mr_posted && mr->mr_handle == rep->rr_inv_rkey) {
 			trace_xprtrdma_mr_reminv(mr);
-			list_del_init(&mr->mr_list);
-			frwr_mr_unmap(mr);
-			rpcrdma_mr_put(mr);
+			frwr_mr_recycle(mr);
 			return;
 		}
 	}
@@ -397,9 +432,7 @@ static struct ib_send_wr *frwr_chain_localinv(struct rpcrdma_xprt *r_xprt,
 	*last = NULL;
 	list_for_each_entry_safe(mr, next, &req->rl_registered, mr_list) {
 		if (!mr->mr_posted) {
-			list_del_init(&mr->mr_list);
-			frwr_mr_unmap(mr);
-			rpcrdma_mr_put(mr);
+			frwr_mr_recycle(mr);
 			continue;
 		}
 		/* mr_cqe now answers for the LOCAL_INV.  A REG_MR of this

@@ -602,6 +602,13 @@ rpcrdma_decode_reply_fields(struct xdr_stream *xdr,
 		return RPCRDMA_REPLY_NOMSG_NO_CHUNK;
 	if (hdr->rh_proc == RDMA_MSG && hdr->rh_reply_len)
 		return RPCRDMA_REPLY_MSG_AND_CHUNK;
+	/* Nothing SUNRPC could take for a reply: a length of 0 would even
+	 * read as "no reply yet" and have the Call sent again forever.
+	 */
+	if (hdr->rh_proc == RDMA_NOMSG ?
+	    hdr->rh_reply_len < RPCRDMA_MIN_RPC_REPLY :
+	    xdr_stream_remaining(xdr) < RPCRDMA_MIN_RPC_REPLY)
+		return RPCRDMA_REPLY_NO_RPC_MSG;
 	return RPCRDMA_REPLY_OK;
 }
 
@@ -986,7 +993,7 @@ static int rpcrdma_copy_to_pages(const struct xdr_buf *buf, const u8 *src,
 
 /**
  * rpcrdma_place_inline - put an RDMA_MSG Reply's inline part in place
- * @rcv: the RPC's rq_rcv_buf
+ * @rcv: the RPC's receive buffer (rq_private_buf)
  * @src: the inline RPC message, after the transport header
  * @len: its length
  * @written: bytes the server Wrote into our Write chunk (the pages)
@@ -996,14 +1003,23 @@ static int rpcrdma_copy_to_pages(const struct xdr_buf *buf, const u8 *src,
  * nor the inline part carries its XDR pad (RFC 8166 §3.4.6): the tail
  * starts with that pad, zeroed here, then the rest of the inline part.
  *
+ * With a Write chunk, @rcv is trimmed to what arrived: the head ends
+ * with the inline part when that is shorter (an NFSv3 READ without
+ * attributes, say), and the pages hold @written bytes.  Otherwise the
+ * decoder, meeting head bytes that were never received before the
+ * pages, would shift them into the data (xdr_read_pages()), and page
+ * bytes beyond @written into the tail.  The inline part fills the head
+ * first: results that follow the DDP item land in the head only when
+ * the part before it came back shorter than the head, which no NFS
+ * READ reply does (nothing follows its data).
+ *
  * Context: any; takes no locks, never sleeps.
  *
  * Return: the Reply's XDR length, or -EIO when it overruns @rcv or meets
  * a sparse page (we allocate nothing here).
  */
-VISIBLE_IF_KUNIT int rpcrdma_place_inline(const struct xdr_buf *rcv,
-					  const u8 *src, unsigned int len,
-					  u32 written)
+VISIBLE_IF_KUNIT int rpcrdma_place_inline(struct xdr_buf *rcv, const u8 *src,
+					  unsigned int len, u32 written)
 {
 	const struct kvec *tail = &rcv->tail[0];
 	unsigned int left = len, pad = 0, n;
@@ -1014,6 +1030,8 @@ VISIBLE_IF_KUNIT int rpcrdma_place_inline(const struct xdr_buf *rcv,
 	src += n;
 	left -= n;
 	if (written) {
+		if (written > rcv->page_len)
+			return -EIO;
 		pad = xdr_pad_size(written);
 	} else {
 		n = min(left, rcv->page_len);
@@ -1028,19 +1046,59 @@ VISIBLE_IF_KUNIT int rpcrdma_place_inline(const struct xdr_buf *rcv,
 		memset(tail->iov_base, 0, pad);
 	if (left)
 		memcpy(tail->iov_base + pad, src, left);
+	if (written) {
+		rcv->head[0].iov_len = min_t(unsigned int, len,
+					     rcv->head[0].iov_len);
+		rcv->buflen -= rcv->page_len - written;
+		rcv->page_len = written;
+	}
 	return len + written + pad;
 }
 EXPORT_SYMBOL_IF_KUNIT(rpcrdma_place_inline);
 
-static int rpcrdma_reply_len(struct rpcrdma_xprt *r_xprt,
-			     struct rpcrdma_rep *rep, const struct xdr_buf *rcv)
+/*
+ * RDMA_ERROR ERR_VERS: the server speaks no RPC-over-RDMA version we do
+ * (RFC 8166 §4.5.1), so sending the Call again cannot help.  SUNRPC is
+ * handed the RPC layer's own version refusal, a MSG_DENIED RPC_MISMATCH
+ * reply (RFC 5531 §9), on which rpc_decode_header() ends the RPC at once
+ * with -EPROTONOSUPPORT.  Its low and high words carry the transport
+ * versions the server named, for whoever reads a trace of it.
+ */
+static int rpcrdma_place_err_vers(struct xdr_buf *rcv, __be32 xid,
+				  const struct rpcrdma_reply_hdr *hdr)
+{
+	__be32 *p = rcv->head[0].iov_base;
+
+	if (rcv->head[0].iov_len < 6 * XDR_UNIT)
+		return -EIO;
+	*p++ = xid;
+	*p++ = rpc_reply;
+	*p++ = cpu_to_be32(RPC_MSG_DENIED);
+	*p++ = rpc_mismatch;
+	*p++ = cpu_to_be32(hdr->rh_vers_low);
+	*p = cpu_to_be32(hdr->rh_vers_high);
+	return 6 * XDR_UNIT;
+}
+
+/*
+ * Put a checked Reply where SUNRPC reads it: rq_private_buf, which
+ * call_decode() requires to equal rq_rcv_buf apart from its length, so
+ * whatever placement trimmed is copied back.  Returns the Reply's
+ * length, or -EIO for a reply SUNRPC must not see.
+ */
+static int rpcrdma_place_reply(struct rpcrdma_xprt *r_xprt,
+			       struct rpcrdma_rep *rep, struct rpc_rqst *rqst)
 {
 	const struct rpcrdma_reply_hdr *hdr = &rep->rr_hdr;
+	struct xdr_buf *rcv = &rqst->rq_private_buf;
 	unsigned int len = rep->rr_len - hdr->rh_hdrlen;
 	int copied;
 
-	if (hdr->rh_fault || hdr->rh_proc == RDMA_ERROR)
+	if (hdr->rh_fault)
 		return -EIO;
+	if (hdr->rh_proc == RDMA_ERROR)
+		return hdr->rh_errcode == ERR_VERS ?
+		       rpcrdma_place_err_vers(rcv, rqst->rq_xid, hdr) : -EIO;
 	r_xprt->rx_stats.total_rdma_reply += hdr->rh_write_len +
 					     hdr->rh_reply_len;
 	if (hdr->rh_proc == RDMA_NOMSG)
@@ -1052,6 +1110,7 @@ static int rpcrdma_reply_len(struct rpcrdma_xprt *r_xprt,
 		trace_xprtrdma_reply_overrun_err(rep, hdr->rh_xid, len);
 		return copied;
 	}
+	rqst->rq_rcv_buf = *rcv;
 	r_xprt->rx_stats.fixup_copy_count += len;
 	return copied;
 }
@@ -1063,10 +1122,11 @@ static int rpcrdma_reply_len(struct rpcrdma_xprt *r_xprt,
  * rpcrdma_complete_rqst - hand a checked Reply to SUNRPC
  * @rep: the reply; rr_req is its req, whose MRs are all released
  *
- * Places the Reply in rq_rcv_buf (or accounts for what the server Wrote
- * there), returns @rep to the pool and completes the RPC: with the
- * Reply's length, or, for a refused header or an RDMA_ERROR, with one
- * SUNRPC treats as an unparsable reply (retried, then -EIO).
+ * Places the Reply in rq_private_buf (or accounts for what the server
+ * Wrote there), returns @rep to the pool and completes the RPC: with the
+ * Reply's length; for ERR_VERS with a version refusal that ends the RPC
+ * (rpcrdma_place_err_vers()); for a refused header or ERR_CHUNK with a
+ * length SUNRPC treats as an unparsable reply (retried, then -EIO).
  *
  * Context: Receive or LOCAL_INV completion; never sleeps.  Consumes @rep
  * and the pin rpcrdma_reply_handler() took on the rqst.
@@ -1079,7 +1139,7 @@ void rpcrdma_complete_rqst(struct rpcrdma_rep *rep)
 	struct rpc_rqst *rqst = &req->rl_slot;
 	int copied;
 
-	copied = rpcrdma_reply_len(r_xprt, rep, &rqst->rq_rcv_buf);
+	copied = rpcrdma_place_reply(r_xprt, rep, rqst);
 	rpcrdma_rep_put(&r_xprt->rx_buf, rep);
 
 	/*
@@ -1162,10 +1222,8 @@ void rpcrdma_reply_handler(struct rpcrdma_rep *rep)
 	if (!rqst)
 		goto out_unmatched;
 	req = rpcr_to_rdmar(rqst);
-	/* Not sent on this connection, so not a reply to our Call.  The
-	 * send path sets and clears the bit under queue_lock (frwr_send(),
-	 * rpcrdma_marshal_begin() in transport.c); others clear it only
-	 * where no reply can find the RPC.
+	/* Not sent on this connection: not a reply to our Call (the
+	 * rule for RPCRDMA_REQ_SENT is in xprt_rdma.h)
 	 */
 	if (!test_bit(RPCRDMA_REQ_SENT, &req->rl_flags)) {
 		/* mountstats' bad_xids, as xprt_lookup_rqst() counts a miss */

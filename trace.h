@@ -167,8 +167,8 @@ DECLARE_EVENT_CLASS(xprtrdma_rqst_class,
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_marshal_err);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_send_err);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_timer);
+DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_resend_disconnect);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_allocate_err);
-DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_backlog);
 
 /* ---- MRs ---- */
 
@@ -336,6 +336,7 @@ TRACE_DEFINE_ENUM(RPCRDMA_REPLY_REPLY_OVERRUN);
 TRACE_DEFINE_ENUM(RPCRDMA_REPLY_NOMSG_NO_CHUNK);
 TRACE_DEFINE_ENUM(RPCRDMA_REPLY_MSG_AND_CHUNK);
 TRACE_DEFINE_ENUM(RPCRDMA_REPLY_BAD_ERRCODE);
+TRACE_DEFINE_ENUM(RPCRDMA_REPLY_NO_RPC_MSG);
 
 #define show_reply_fault(x)						\
 	__print_symbolic(x,						\
@@ -351,7 +352,8 @@ TRACE_DEFINE_ENUM(RPCRDMA_REPLY_BAD_ERRCODE);
 		{ RPCRDMA_REPLY_REPLY_OVERRUN, "reply_overrun" },	\
 		{ RPCRDMA_REPLY_NOMSG_NO_CHUNK, "nomsg_no_chunk" },	\
 		{ RPCRDMA_REPLY_MSG_AND_CHUNK, "msg_and_chunk" },	\
-		{ RPCRDMA_REPLY_BAD_ERRCODE, "bad_errcode" })
+		{ RPCRDMA_REPLY_BAD_ERRCODE, "bad_errcode" },	\
+		{ RPCRDMA_REPLY_NO_RPC_MSG, "no_rpc_msg" })
 
 TRACE_EVENT(xprtrdma_reply_hdr_err,
 	TP_PROTO(const struct rpcrdma_rep *rep, __be32 xid),

@@ -9,6 +9,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sunrpc/addr.h>
@@ -139,14 +140,62 @@ static void xprt_rdma_debugfs_add(struct rpcrdma_xprt *r_xprt)
 #endif
 }
 
+/**
+ * rpcrdma_connect_errno - the errno a failed connect hands waiting RPCs
+ * @rc: why rpcrdma_xprt_connect() failed
+ *
+ * call_connect_status() retries a connect only for the errnos a socket
+ * connect fails with (those returned as they are here) and ends the RPC
+ * on any other, which a hard mount reports as EIO.  Setting up an RDMA
+ * connection fails in more ways: the device went away or the address
+ * moved during the connect (ENODEV), the device lacks a capability
+ * (EOPNOTSUPP), an allocation or a DMA mapping failed, the address is on
+ * no RDMA device.  All of them are reasons to try again later: they
+ * become EHOSTUNREACH, which hard mounts retry after a delay and soft
+ * connects (a mount's first ping) report at once.  ENOMEM becomes
+ * EAGAIN, which every RPC retries: memory comes back.
+ *
+ * Context: any.
+ *
+ * Return: an errno call_connect_status() retries.
+ */
+VISIBLE_IF_KUNIT int rpcrdma_connect_errno(int rc)
+{
+	switch (rc) {
+	case -ECONNREFUSED:
+	case -ECONNRESET:
+	case -ECONNABORTED:
+	case -ENETDOWN:
+	case -ENETUNREACH:
+	case -EHOSTUNREACH:
+	case -EPIPE:
+	case -EPROTO:
+	case -EADDRINUSE:
+	case -ENOTCONN:
+	case -EAGAIN:
+	case -ETIMEDOUT:
+		return rc;
+	case -ENOMEM:
+		return -EAGAIN;
+	default:
+		return -EHOSTUNREACH;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_connect_errno);
+
 static void xprt_rdma_connect_worker(struct work_struct *work)
 {
 	struct rpcrdma_xprt *r_xprt = container_of(work, struct rpcrdma_xprt,
 						   rx_connect_worker.work);
 	struct rpc_xprt *xprt = &r_xprt->rx_xprt;
-	unsigned int pflags = memalloc_nofs_save();
+	bool swap = atomic_read(&xprt->swapper);
+	unsigned int nofs = memalloc_nofs_save();
+	unsigned int pflags = 0;
 	int rc;
 
+	/* Reconnecting may be what stands between swap and free memory */
+	if (swap)
+		pflags = memalloc_noreclaim_save();
 	rc = rpcrdma_xprt_connect(r_xprt);
 	xprt_clear_connecting(xprt);
 	if (!rc) {
@@ -158,12 +207,16 @@ static void xprt_rdma_connect_worker(struct work_struct *work)
 		xprt_rdma_debugfs_add(r_xprt);
 		xprt_set_connected(xprt);
 		rc = -EAGAIN;
-	} else if (xprt->reestablish_timeout < RPCRDMA_INIT_REEST_TO) {
-		xprt->reestablish_timeout = RPCRDMA_INIT_REEST_TO;
+	} else {
+		rc = rpcrdma_connect_errno(rc);
+		if (xprt->reestablish_timeout < RPCRDMA_INIT_REEST_TO)
+			xprt->reestablish_timeout = RPCRDMA_INIT_REEST_TO;
 	}
 	xprt_unlock_connect(xprt, r_xprt);
 	xprt_wake_pending_tasks(xprt, rc);
-	memalloc_nofs_restore(pflags);
+	if (swap)
+		memalloc_noreclaim_restore(pflags);
+	memalloc_nofs_restore(nofs);
 }
 
 /**
@@ -270,7 +323,11 @@ static void xprt_rdma_timer(struct rpc_xprt *xprt, struct rpc_task *task)
 	 */
 	if (!xprt_connected(xprt))
 		return;
-	rpcrdma_force_disconnect(rpcx_to_rdmax(xprt));
+	/* Directly, not through rx_disconnect_worker: the resend that
+	 * follows must find the close already requested (see
+	 * rpcrdma_marshal_begin()).
+	 */
+	xprt_force_disconnect(xprt);
 }
 
 /**
@@ -434,26 +491,25 @@ static int xprt_rdma_prepare_request(struct rpc_rqst *rqst,
 }
 
 /*
- * The send path and rpcrdma_reply_handler() both use a req's
- * rl_registered and rl_chunks.  An RPC can be matched by XID as soon as
- * it awaits a reply, before it is sent, so a server answering a Call it
- * has not had would otherwise meet a marshal in progress, or the offers
- * of an earlier Call.  The reply handler takes a req only with
- * RPCRDMA_REQ_SENT set, which frwr_send() sets with its post under
- * queue_lock and disconnect and xprt_rdma_free() clear; under queue_lock
- * the send path clears it only while no reply holds the req.
+ * May @req be marshalled now?  -ENOBUFS while a reply to its previous
+ * transmission still holds it; -ENOTCONN while that transmission's MRs
+ * are still registered on this connection.  The rule for rl_registered
+ * is at its definition (xprt_rdma.h); this is where it is enforced.
  */
-static bool rpcrdma_marshal_begin(struct rpc_xprt *xprt,
-				  struct rpcrdma_req *req)
+static int rpcrdma_marshal_begin(struct rpc_xprt *xprt,
+				 struct rpcrdma_req *req)
 {
-	bool ok;
+	int rc = 0;
 
 	spin_lock(&xprt->queue_lock);
-	ok = !req->rl_reply;
-	if (ok)
+	if (req->rl_reply)
+		rc = -ENOBUFS;
+	else if (!list_empty(&req->rl_registered))
+		rc = -ENOTCONN;
+	else
 		clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
 	spin_unlock(&xprt->queue_lock);
-	return ok;
+	return rc;
 }
 
 /**
@@ -488,13 +544,21 @@ static int xprt_rdma_send_request(struct rpc_rqst *rqst)
 		return -ENOBUFS;
 	}
 
-	if (!rpcrdma_marshal_begin(xprt, req)) {
-		/* Still held by a reply to the previous transmission */
+	rc = rpcrdma_marshal_begin(xprt, req);
+	if (rc == -ENOBUFS) {
 		r_xprt->rx_stats.empty_sendctx_q++;
-		return -ENOBUFS;
+		return rc;
+	}
+	if (rc) {
+		/* A retransmission on the connection that still exposes the
+		 * previous one's memory: only a new connection ends that.
+		 * The close runs before the next transmission can start.
+		 */
+		trace_xprtrdma_resend_disconnect(rqst, rc);
+		xprt_force_disconnect(xprt);
+		return rc;
 	}
 
-	frwr_reset(req);
 	rc = rpcrdma_marshal_req(r_xprt, rqst);
 	if (rc)
 		frwr_reset(req);
@@ -615,6 +679,37 @@ static void xprt_rdma_bc_destroy(struct rpc_xprt *xprt, unsigned int max_reqs)
 {
 }
 
+/**
+ * xprt_rdma_enable_swap - a swapfile is activated on this transport
+ * @xprt: the transport
+ *
+ * Counts the swapfile in xprt->swapper, which has SUNRPC run the task
+ * that holds the write lock with PF_MEMALLOC, and our connect worker
+ * likewise: pages written out to free memory must not wait for memory.
+ * The send and receive paths themselves never allocate.  SUNRPC calls
+ * this without checking that it exists (xprt_enable_swap()).
+ *
+ * Context: process context.
+ *
+ * Return: 0.
+ */
+static int xprt_rdma_enable_swap(struct rpc_xprt *xprt)
+{
+	atomic_inc(&xprt->swapper);
+	return 0;
+}
+
+/**
+ * xprt_rdma_disable_swap - a swapfile on this transport is deactivated
+ * @xprt: the transport
+ *
+ * Context: process context.
+ */
+static void xprt_rdma_disable_swap(struct rpc_xprt *xprt)
+{
+	atomic_dec(&xprt->swapper);
+}
+
 static const struct rpc_xprt_ops xprt_rdma_procs = {
 	.reserve_xprt		= xprt_reserve_xprt_cong,
 	.release_xprt		= xprt_release_xprt_cong,
@@ -635,6 +730,8 @@ static const struct rpc_xprt_ops xprt_rdma_procs = {
 	.set_connect_timeout	= xprt_rdma_set_connect_timeout,
 	.print_stats		= xprt_rdma_print_stats,
 	.inject_disconnect	= xprt_rdma_inject_disconnect,
+	.enable_swap		= xprt_rdma_enable_swap,
+	.disable_swap		= xprt_rdma_disable_swap,
 	.bc_setup		= xprt_rdma_bc_setup,
 	.bc_maxpayload		= xprt_rdma_bc_maxpayload,
 	.bc_num_slots		= xprt_rdma_bc_num_slots,

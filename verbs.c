@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/sunrpc/addr.h>
 #include <linux/sunrpc/svc_rdma.h>
+#include <kunit/visibility.h>
 
 #include "xprt_rdma.h"
 #include "trace.h"
@@ -364,7 +365,6 @@ static int rpcrdma_mrs_create(struct rpcrdma_xprt *r_xprt)
 		}
 		list_add_tail(&mr->mr_all, &buf->rb_all_mrs);
 		list_add_tail(&mr->mr_list, &buf->rb_mrs);
-		ep->re_mr_count++;
 		r_xprt->rx_stats.mrs_allocated++;
 	}
 	return 0;
@@ -391,23 +391,33 @@ static void rpcrdma_mrs_destroy(struct rpcrdma_buffer *buf)
 static void rpcrdma_reqs_reset(struct rpcrdma_buffer *buf)
 {
 	struct rpcrdma_req *req;
-	struct rpcrdma_mr *mr;
-	LIST_HEAD(mrs);
 
-	spin_lock(&buf->rb_lock);
 	list_for_each_entry(req, &buf->rb_all_reqs, rl_all) {
-		list_splice_init(&req->rl_registered, &mrs);
+		frwr_release_all(&req->rl_registered);
 		/* A reply on the next connection needs a Call sent on it */
 		clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
 	}
-	spin_unlock(&buf->rb_lock);
+}
 
-	while ((mr = list_first_entry_or_null(&mrs, struct rpcrdma_mr,
-					      mr_list))) {
-		list_del_init(&mr->mr_list);
-		frwr_mr_unmap(mr);
-		rpcrdma_mr_put(mr);
-	}
+/*
+ * A new connection starts with a credit limit of one (RFC 8166 §3.3.1),
+ * yet RPCs still waiting for a reply hold congestion window slots the
+ * old connection's grant allowed.  Take those slots back: each RPC must
+ * win one in the new window before it is sent again, so no burst of
+ * retransmissions overruns the Receives the server has posted.
+ * rq_cong and xprt->cong are SUNRPC's, under transport_lock.
+ */
+static void rpcrdma_cong_reset(struct rpcrdma_xprt *r_xprt)
+{
+	struct rpc_xprt *xprt = &r_xprt->rx_xprt;
+	struct rpcrdma_req *req;
+
+	spin_lock(&xprt->transport_lock);
+	list_for_each_entry(req, &r_xprt->rx_buf.rb_all_reqs, rl_all)
+		req->rl_slot.rq_cong = 0;
+	xprt->cong = 0;
+	xprt->cwnd = RPC_CWNDSCALE;
+	spin_unlock(&xprt->transport_lock);
 }
 
 /* ---- completion handlers ---- */
@@ -435,8 +445,9 @@ static void rpcrdma_wc_send(struct ib_cq *cq, struct ib_wc *wc)
 	}
 }
 
-/* Receives posted while connected; the drain takes re_post_lock so that
- * no Receive is posted behind its drain WR.
+/* Receives are posted only while connected.  re_post_lock orders each
+ * post against rpcrdma_cm_set_status(): once rpcrdma_xprt_disconnect()
+ * has marked the connection down, no Receive goes in behind the drain.
  */
 static bool rpcrdma_post_one_recv(struct rpcrdma_xprt *r_xprt,
 				  struct rpcrdma_ep *ep)
@@ -660,7 +671,8 @@ static int rpcrdma_ep_resolve(struct rpcrdma_xprt *r_xprt,
  * by up to one REG_MR per pool MR and followed by one LOCAL_INV per pool
  * MR, and one more WR on each queue for ib_drain_qp()'s drain WR.
  */
-static int rpcrdma_ep_size(struct rpcrdma_ep *ep, struct ib_device *device)
+VISIBLE_IF_KUNIT int rpcrdma_ep_size(struct rpcrdma_ep *ep,
+				     const struct ib_device *device)
 {
 	const struct ib_device_attr *attrs = &device->attrs;
 	unsigned int per_req = 1 + 2 * RPCRDMA_MRS_PER_REQ;
@@ -670,13 +682,13 @@ static int rpcrdma_ep_size(struct rpcrdma_ep *ep, struct ib_device *device)
 	if (rc)
 		return rc;
 	if (attrs->max_send_sge < RPCRDMA_MAX_SEND_SGES)
-		return -ENOMEM;
+		return -EOPNOTSUPP;
 
 	ep->re_max_requests = RPCRDMA_MAX_REQUESTS;
 	if (ep->re_max_requests * per_req + 1 > attrs->max_qp_wr)
 		ep->re_max_requests = (attrs->max_qp_wr - 1) / per_req;
 	if (ep->re_max_requests < 2)
-		return -ENOMEM;
+		return -EOPNOTSUPP;
 
 	ep->re_attr.event_handler = NULL;
 	ep->re_attr.qp_context = ep;
@@ -689,6 +701,7 @@ static int rpcrdma_ep_size(struct rpcrdma_ep *ep, struct ib_device *device)
 	ep->re_attr.qp_type = IB_QPT_RC;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_ep_size);
 
 static int rpcrdma_ep_create_qp(struct rpcrdma_ep *ep)
 {
@@ -838,6 +851,8 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 	rc = rpcrdma_ep_size(ep, ep->re_id->device);
 	if (rc)
 		goto out_destroy_ep;
+	/* Before the first NFS FSINFO, which sizes rsize and wsize by it */
+	r_xprt->rx_xprt.max_payload = frwr_max_payload(ep);
 	rc = rpcrdma_ep_create_qp(ep);
 	if (rc)
 		goto out_destroy_ep;
@@ -847,7 +862,7 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 	rc = rpcrdma_bufs_map(buf, ep->re_pd);
 	if (rc)
 		goto out_unmap_bufs;
-	r_xprt->rx_xprt.cwnd = RPC_CWNDSCALE;
+	rpcrdma_cong_reset(r_xprt);
 	rpcrdma_post_recvs(r_xprt);
 	up_write(&buf->rb_mr_sem);
 
@@ -917,6 +932,7 @@ void rpcrdma_xprt_disconnect(struct rpcrdma_xprt *r_xprt)
 		ib_drain_sq(ep->re_id->qp);
 	}
 	rpcrdma_reqs_reset(buf);
+	rpcrdma_cong_reset(r_xprt);
 	rpcrdma_bufs_unmap(buf);
 	rpcrdma_mrs_destroy(buf);
 	r_xprt->rx_ep = NULL;

@@ -191,7 +191,15 @@ enum rpcrdma_reply_fault {
 	RPCRDMA_REPLY_NOMSG_NO_CHUNK,	/* RDMA_NOMSG with an empty Reply chunk */
 	RPCRDMA_REPLY_MSG_AND_CHUNK,	/* RDMA_MSG, yet data in the Reply chunk */
 	RPCRDMA_REPLY_BAD_ERRCODE,	/* RDMA_ERROR with an unknown code */
+	RPCRDMA_REPLY_NO_RPC_MSG,	/* too short for any RPC reply */
 };
+
+/*
+ * The shortest RPC reply (RFC 5531 §9): xid, REPLY, MSG_DENIED,
+ * AUTH_ERROR and an auth_stat.  An RDMA_MSG with less after its header,
+ * or an RDMA_NOMSG whose Reply chunk holds less, carries no RPC reply.
+ */
+#define RPCRDMA_MIN_RPC_REPLY		(5 * XDR_UNIT)
 
 /* A reply's transport header, every field checked against the offer. */
 struct rpcrdma_reply_hdr {
@@ -240,15 +248,31 @@ struct rpcrdma_rep {
 	struct rpcrdma_req	*rr_req;
 };
 
-/* Send SGEs: the Send buffer, plus room for rpc_rdma.c to grow */
-#define RPCRDMA_MAX_SEND_SGES		4
+/* Send SGEs: the Send buffer, into which the transport header and an
+ * inline RPC message are copied; all a device must offer us
+ */
+#define RPCRDMA_MAX_SEND_SGES		1
 
-/* rl_flags bits */
+/*
+ * rl_flags bits.
+ *
+ * RPCRDMA_REQ_SEND_BUSY: a Send of rl_sendbuf is in flight.  Set by
+ * frwr_send() before the post, cleared by the Send completion
+ * (rpcrdma_wc_send()); xprt_rdma_free() waits for it to clear, so the
+ * buffers are not reused while the device may still read them.
+ *
+ * RPCRDMA_REQ_SENT: the Call is posted on the current connection, so a
+ * Reply may take the req.  Set by frwr_send() under queue_lock together
+ * with the post, and tested by rpcrdma_reply_handler() under queue_lock
+ * before it sets rl_reply.  Cleared only where no Reply can be working
+ * on the req: under queue_lock by rpcrdma_marshal_begin(), which checks
+ * that rl_reply is NULL and rl_registered empty; by rpcrdma_reqs_reset()
+ * once the connection is drained; by xprt_rdma_free() once the RPC has
+ * left SUNRPC's receive queue.
+ */
 enum {
-	RPCRDMA_REQ_SEND_BUSY,		/* a Send of rl_sendbuf is in flight */
-	RPCRDMA_REQ_SENT,		/* the Call is posted on the current
-					 * connection: a reply may take the req
-					 */
+	RPCRDMA_REQ_SEND_BUSY,
+	RPCRDMA_REQ_SENT,
 };
 
 /**
@@ -267,7 +291,14 @@ enum {
  * @rl_cid: completion ID for tracing
  * @rl_flags: RPCRDMA_REQ_* bits
  * @rl_segments: @rl_slot's xdr_bufs in pieces, filled by rpc_rdma.c
- * @rl_registered: MRs exposing this RPC's memory
+ * @rl_registered: MRs exposing this RPC's memory, all of them from one
+ *	transmission.  Marshalling fills it only while it is empty; it is
+ *	emptied by the Reply (Remote Invalidation, then LOCAL_INV), by
+ *	xprt_rdma_free() (frwr_unmap_sync()) or by the drained connection's
+ *	teardown (rpcrdma_reqs_reset()).  A retransmission that finds it
+ *	non-empty has a new connection made first (rpcrdma_marshal_begin()),
+ *	so a resend never reuses or mixes a registration the server can
+ *	still reach, and a late Reply never meets a second transmission's.
  * @rl_reply: the rep that answered this RPC, set by rpc_rdma.c
  * @rl_chunks: for rpc_rdma.c: the chunks the call offered
  */
@@ -319,7 +350,6 @@ static inline struct rpcrdma_req *rpcr_to_rdmar(const struct rpc_rqst *rqst)
  *	posted
  * @re_receive_count: Receives currently posted
  * @re_post_lock: serializes posting Receives with the start of a drain
- * @re_mr_count: number of MRs created for this connection
  * @re_xprt: the transport this connection serves
  */
 struct rpcrdma_ep {
@@ -341,14 +371,13 @@ struct rpcrdma_ep {
 	unsigned int		re_max_requests;
 	atomic_t		re_receive_count;
 	spinlock_t		re_post_lock;	/* Receive posts vs. drain */
-	unsigned int		re_mr_count;
 	struct rpcrdma_xprt	*re_xprt;
 };
 
 /**
  * struct rpcrdma_buffer - the pools a transport draws from
- * @rb_lock: protects @rb_free_reqs, @rb_free_reps, @rb_mrs and every
- *	req's rl_registered list splicing
+ * @rb_lock: protects the free lists @rb_free_reqs, @rb_free_reps and
+ *	@rb_mrs; never held across anything but list operations
  * @rb_free_reqs: free RPC slots
  * @rb_all_reqs: every req
  * @rb_free_reps: reps neither posted nor in use
@@ -434,7 +463,12 @@ struct rpcrdma_stats {
 /**
  * struct rpcrdma_xprt - an RPC-over-RDMA transport
  * @rx_xprt: the SUNRPC transport; must be first (xprt_alloc/xprt_free)
- * @rx_ep: the current connection, NULL while disconnected
+ * @rx_ep: the current connection, NULL while disconnected.  Set and
+ *	cleared only by rpcrdma_xprt_connect() and rpcrdma_xprt_disconnect(),
+ *	with the transport's write lock and rb_mr_sem held for write.  Read
+ *	by the send path (write lock held), by completion and CM handlers
+ *	(their connection outlives them: it is drained before it is freed)
+ *	and by frwr_unmap_sync() under rb_mr_sem held for read.
  * @rx_buf: reqs, reps and MRs
  * @rx_stats: counters; updated without locks where a lost increment only
  *	skews a statistic
@@ -462,6 +496,7 @@ static inline struct rpcrdma_xprt *rpcx_to_rdmax(struct rpc_xprt *xprt)
 /* transport.c */
 #if IS_ENABLED(CONFIG_KUNIT)
 int rpcrdma_register_class(struct xprt_class *class);
+int rpcrdma_connect_errno(int rc);
 #endif
 void rpcrdma_update_cwnd(struct rpcrdma_xprt *r_xprt, u32 grant);
 
@@ -482,6 +517,7 @@ void rpcrdma_mr_put(struct rpcrdma_mr *mr);
 
 /* frwr_ops.c */
 int frwr_query_device(struct rpcrdma_ep *ep, const struct ib_device *device);
+unsigned int frwr_max_payload(const struct rpcrdma_ep *ep);
 int frwr_mr_init(struct rpcrdma_xprt *r_xprt, struct rpcrdma_mr *mr);
 void frwr_mr_release(struct rpcrdma_mr *mr);
 void frwr_mr_unmap(struct rpcrdma_mr *mr);
@@ -494,6 +530,7 @@ void frwr_reminv(struct rpcrdma_rep *rep, struct list_head *mrs);
 void frwr_unmap_sync(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req);
 void frwr_unmap_async(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req);
 void frwr_reset(struct rpcrdma_req *req);
+void frwr_release_all(struct list_head *mrs);
 
 /* rpc_rdma.c */
 void rpcrdma_set_max_header_sizes(struct rpcrdma_ep *ep);
@@ -507,6 +544,7 @@ void rpcrdma_cm_private_init(struct rpcrdma_connect_private *pmsg,
 			     unsigned int inline_send,
 			     unsigned int inline_recv);
 #if IS_ENABLED(CONFIG_KUNIT)
+int rpcrdma_ep_size(struct rpcrdma_ep *ep, const struct ib_device *device);
 unsigned int rpcrdma_max_call_header_size(unsigned int maxsegs);
 unsigned int rpcrdma_max_reply_header_size(unsigned int maxsegs);
 u32 rpcrdma_sanitize_credits(u32 credits, u32 max_requests);
@@ -525,7 +563,7 @@ rpcrdma_choose_call(const struct rpcrdma_msg_shape *call,
 enum rpcrdma_reply_form
 rpcrdma_choose_reply(const struct rpcrdma_msg_shape *reply,
 		     unsigned int max_inline_recv);
-int rpcrdma_place_inline(const struct xdr_buf *rcv, const u8 *src,
+int rpcrdma_place_inline(struct xdr_buf *rcv, const u8 *src,
 			 unsigned int len, u32 written);
 #endif
 

@@ -20,6 +20,12 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 #define OFFSET		0x1122334455667788ULL
 #define OFF_HI		0x11223344
 #define OFF_LO		0x55667788
+/* An accepted, successful RPC reply (RFC 5531 §9) with an AUTH_NONE
+ * verifier, in the images below as its six words: xid, REPLY,
+ * MSG_ACCEPTED, verifier flavor, verifier length, SUCCESS
+ */
+#define RPC_REPLY_LEN	(6 * 4)
+
 #define SEG(h, len)	{ .ws_handle = (h), .ws_length = (len), \
 			  .ws_offset = OFFSET }
 
@@ -238,7 +244,7 @@ struct reply_case {
 static const struct reply_case reply_cases[] = {
 	{
 		.rule = "RFC 8166 §3.5.1 a Short Reply: RDMA_MSG, RPC message follows the header",
-		.len = (4 + 1 + 1 + 1 + 2) * 4,
+		.len = (4 + 1 + 1 + 1) * 4 + RPC_REPLY_LEN,
 		.wire = {
 			XID,		/* rdma_xid */
 			1,		/* rdma_vers */
@@ -247,7 +253,7 @@ static const struct reply_case reply_cases[] = {
 			0,		/* Read list: end */
 			0,		/* Write list: end */
 			0,		/* Reply chunk: absent */
-			XID, 1,		/* RPC Reply: xid, REPLY */
+			XID, 1, 0, 0, 0, 0,	/* the RPC Reply */
 		},
 		.proc = RDMA_MSG,
 		.hdrlen = (4 + 1 + 1 + 1) * 4,
@@ -255,7 +261,7 @@ static const struct reply_case reply_cases[] = {
 	{
 		.rule = "RFC 8166 §4.2.2 the Write chunk comes back with the bytes written",
 		.write_offered = 2,
-		.len = (4 + 1 + (1 + 1 + 2 * 4 + 1) + 1) * 4,
+		.len = (4 + 1 + (1 + 1 + 2 * 4 + 1) + 1) * 4 + RPC_REPLY_LEN,
 		.wire = {
 			XID, 1, 32,
 			0,		/* RDMA_MSG */
@@ -266,6 +272,7 @@ static const struct reply_case reply_cases[] = {
 			0x201, 903, OFF_HI, OFF_LO,
 			0,		/* Write list: end */
 			0,		/* Reply chunk: absent */
+			XID, 1, 0, 0, 0, 0,	/* the RPC Reply */
 		},
 		.proc = RDMA_MSG,
 		.write_len = 4096 + 903,
@@ -274,10 +281,48 @@ static const struct reply_case reply_cases[] = {
 	{
 		.rule = "RFC 8166 §4.2.2 an unused Write chunk may come back empty",
 		.write_offered = 1,
-		.len = (4 + 1 + 1 + 1) * 4,
-		.wire = { XID, 1, 32, 0, 0, 0, 0 },
+		.len = (4 + 1 + 1 + 1) * 4 + RPC_REPLY_LEN,
+		.wire = { XID, 1, 32, 0, 0, 0, 0, XID, 1, 0, 0, 0, 0 },
 		.proc = RDMA_MSG,
 		.hdrlen = (4 + 1 + 1 + 1) * 4,
+	},
+	{
+		.rule = "RFC 5531 §9 the shortest RPC reply (MSG_DENIED AUTH_ERROR) is accepted",
+		.len = (4 + 1 + 1 + 1 + 5) * 4,
+		.wire = {
+			XID, 1, 32, 0, 0, 0, 0,
+			XID, 1,		/* xid, REPLY */
+			1, 1,		/* MSG_DENIED, AUTH_ERROR */
+			1,		/* AUTH_BADCRED */
+		},
+		.proc = RDMA_MSG,
+		.hdrlen = (4 + 1 + 1 + 1) * 4,
+	},
+	{
+		.rule = "RFC 8166 §3.5.1 RDMA_MSG with no RPC message after the header is refused",
+		.len = (4 + 1 + 1 + 1) * 4,
+		.wire = { XID, 1, 32, 0, 0, 0, 0 },
+		.fault = RPCRDMA_REPLY_NO_RPC_MSG,
+	},
+	{
+		.rule = "RFC 8166 §3.5.1 RDMA_MSG with less than an RPC reply inline is refused",
+		.len = (4 + 1 + 1 + 1 + 4) * 4,
+		.wire = { XID, 1, 32, 0, 0, 0, 0, XID, 1, 1, 1 },
+		.fault = RPCRDMA_REPLY_NO_RPC_MSG,
+	},
+	{
+		.rule = "RFC 8166 §3.5.1 a Write chunk without an inline RPC reply is refused",
+		.write_offered = 1,
+		.len = (4 + 1 + (1 + 1 + 4 + 1) + 1) * 4,
+		.wire = { XID, 1, 32, 0, 0, 1, 1, 0x200, 8, OFF_HI, OFF_LO, 0, 0 },
+		.fault = RPCRDMA_REPLY_NO_RPC_MSG,
+	},
+	{
+		.rule = "RFC 8166 §3.5.3 RDMA_NOMSG needs a whole RPC reply in its chunk",
+		.reply_offered = 1,
+		.len = (4 + 1 + 1 + (1 + 1 + 4)) * 4,
+		.wire = { XID, 1, 32, 1, 0, 0, 1, 1, 0x300, 16, OFF_HI, OFF_LO },
+		.fault = RPCRDMA_REPLY_NO_RPC_MSG,
 	},
 	{
 		.rule = "RFC 8166 §3.5.3 a Long Reply: RDMA_NOMSG, the message in the Reply chunk",
@@ -300,8 +345,9 @@ static const struct reply_case reply_cases[] = {
 	{
 		.rule = "RFC 8166 §4.2.3 an unused Reply chunk comes back with zero length",
 		.reply_offered = 1,
-		.len = (4 + 1 + 1 + (1 + 1 + 4)) * 4,
-		.wire = { XID, 1, 32, 0, 0, 0, 1, 1, 0x300, 0, OFF_HI, OFF_LO },
+		.len = (4 + 1 + 1 + (1 + 1 + 4)) * 4 + RPC_REPLY_LEN,
+		.wire = { XID, 1, 32, 0, 0, 0, 1, 1, 0x300, 0, OFF_HI, OFF_LO,
+			  XID, 1, 0, 0, 0, 0 },
 		.proc = RDMA_MSG,
 		.hdrlen = (4 + 1 + 1 + (1 + 1 + 4)) * 4,
 	},
@@ -596,6 +642,7 @@ static const u32 write_reply_image[WIRE_WORDS] = {
 	0x200, 8, OFF_HI, OFF_LO,	/* segment: words 7-10 */
 	0,				/* Write list end: word 11 */
 	0,				/* Reply chunk: word 12 */
+	XID, 1, 0, 0, 0, 0,		/* RPC Reply: words 13-18 */
 };
 
 static const u32 err_vers_image[WIRE_WORDS] = {
@@ -646,7 +693,8 @@ static void reply_images_valid_test(struct kunit *test)
 {
 	struct rpcrdma_reply_hdr hdr;
 
-	KUNIT_EXPECT_EQ(test, decode_image(test, write_reply_image, 13 * 4,
+	KUNIT_EXPECT_EQ(test, decode_image(test, write_reply_image,
+					   13 * 4 + RPC_REPLY_LEN,
 					   1, 0, &hdr), RPCRDMA_REPLY_OK);
 	KUNIT_EXPECT_EQ(test, hdr.rh_write_len, 8);
 	KUNIT_EXPECT_EQ(test, decode_image(test, err_vers_image, 7 * 4,
@@ -693,6 +741,13 @@ static const struct place_case place_cases[] = {
 	  0, 16, HEAD_LEN + 16 + TAIL_LEN + 1, 0, -EIO },
 	{ "with a Write chunk, inline bytes beyond head and tail are refused",
 	  0, 16, HEAD_LEN + TAIL_LEN + 1, 16, -EIO },
+	{ "RFC 8166 §3.5.2 with a Write chunk, a head longer than the inline part ends with it",
+	  0, 4096, HEAD_LEN - 2, 1000, HEAD_LEN - 2 + 1000, HEAD_LEN - 2, 0, 0 },
+	{ "RFC 8166 §3.4.6 odd-length Written data after a short head: only its pad follows",
+	  0, 4096, HEAD_LEN - 2, 1001, HEAD_LEN - 2 + 1001 + 3,
+	  HEAD_LEN - 2, 0, 0 },
+	{ "RFC 8166 §4.2.2 more Written than the pages hold is refused",
+	  0, 16, HEAD_LEN, 17, -EIO },
 };
 
 static void place_case_desc(const struct place_case *c, char *desc)
@@ -754,6 +809,14 @@ static void place_inline_test(struct kunit *test)
 				    "page byte %u", i);
 	if (c->written)
 		KUNIT_EXPECT_EQ(test, page0[c->page_base], 0);
+	/* With a Write chunk the buffer describes what arrived: the head
+	 * ends with the inline part when that is shorter, the pages hold
+	 * what was Written.  Without one it keeps its shape, as on TCP.
+	 */
+	KUNIT_EXPECT_EQ(test, rcv->head[0].iov_len, c->written ?
+			min_t(unsigned int, c->len, HEAD_LEN) : HEAD_LEN);
+	KUNIT_EXPECT_EQ(test, rcv->page_len,
+			c->written ? c->written : c->page_len);
 	pad = c->written ? xdr_pad_size(c->written) : 0;
 	for (i = 0; i < pad; i++)
 		KUNIT_EXPECT_EQ_MSG(test, tail[i], 0, "pad byte %u", i);
@@ -761,6 +824,77 @@ static void place_inline_test(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, tail[pad + i],
 				    src[c->in_head + c->in_pages + i],
 				    "tail byte %u", i);
+}
+
+/*
+ * An NFSv3 READ reply without attributes, in a head sized for them: the
+ * inline part is shorter than the head and the data was Written into
+ * the pages.  Decoded as NFS does (xdr_read_pages()), the data must come
+ * out exactly as Written: no byte of the head that never arrived may be
+ * taken for data.
+ */
+#define STALE_HEAD_LEN	64
+#define STALE_DATA_LEN	1001
+
+static void stale_head_test(struct kunit *test)
+{
+	static const u32 inline_part[] = {
+		0,			/* status: NFS3_OK */
+		0,			/* post_op_attr: attributes_follow FALSE */
+		STALE_DATA_LEN,		/* count */
+		1,			/* eof */
+		STALE_DATA_LEN,		/* the opaque's length; data Written */
+	};
+	struct xdr_stream *xdr;
+	struct xdr_buf *rcv;
+	u8 *head, *tail, *page;
+	__be32 *src, *p;
+	unsigned int i;
+	int len;
+
+	head = kunit_kzalloc(test, STALE_HEAD_LEN, GFP_KERNEL);
+	tail = kunit_kzalloc(test, TAIL_LEN, GFP_KERNEL);
+	page = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	src = kunit_kzalloc(test, sizeof(inline_part), GFP_KERNEL);
+	rcv = kunit_kzalloc(test, sizeof(*rcv), GFP_KERNEL);
+	xdr = kunit_kzalloc(test, sizeof(*xdr), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, head && tail && page && src && rcv && xdr);
+	KUNIT_ASSERT_TRUE(test, PAGE_ALIGNED(page));
+
+	memset(head, 0xaa, STALE_HEAD_LEN);	/* what a previous RPC left */
+	for (i = 0; i < PAGE_SIZE; i++)
+		page[i] = i < STALE_DATA_LEN ? (u8)(i * 7 + 1) : 0xbb;
+	for (i = 0; i < ARRAY_SIZE(inline_part); i++)
+		src[i] = cpu_to_be32(inline_part[i]);
+	rcv->head[0].iov_base = head;
+	rcv->head[0].iov_len = STALE_HEAD_LEN;
+	rcv->pages = kunit_kzalloc(test, sizeof(*rcv->pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rcv->pages);
+	rcv->pages[0] = virt_to_page(page);
+	rcv->page_len = PAGE_SIZE;
+	rcv->tail[0].iov_base = tail;
+	rcv->tail[0].iov_len = TAIL_LEN;
+	rcv->buflen = STALE_HEAD_LEN + PAGE_SIZE + TAIL_LEN;
+
+	len = rpcrdma_place_inline(rcv, (u8 *)src, sizeof(inline_part),
+				   STALE_DATA_LEN);
+	KUNIT_ASSERT_EQ(test, len, (int)sizeof(inline_part) +
+			STALE_DATA_LEN + 3);
+	rcv->len = len;
+
+	xdr_init_decode(xdr, rcv, head, NULL);
+	p = xdr_inline_decode(xdr, sizeof(inline_part));
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, be32_to_cpup(p + 4), STALE_DATA_LEN);
+	KUNIT_ASSERT_EQ(test, xdr_read_pages(xdr, STALE_DATA_LEN),
+			STALE_DATA_LEN);
+	for (i = 0; i < STALE_DATA_LEN; i++)
+		if (page[i] != (u8)(i * 7 + 1))
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, i, STALE_DATA_LEN,
+			    "data byte %u is 0x%02x", i, page[i]);
+	/* nothing is left to decode after the data and its pad */
+	KUNIT_EXPECT_EQ(test, xdr_stream_remaining(xdr), 0);
 }
 
 /*
@@ -800,6 +934,7 @@ static void sparse_pages_test(struct kunit *test)
 
 static struct kunit_case reply_placement_cases[] = {
 	KUNIT_CASE_PARAM(place_inline_test, place_gen_params),
+	KUNIT_CASE(stale_head_test),
 	KUNIT_CASE(sparse_pages_test),
 	{}
 };
