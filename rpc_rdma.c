@@ -1160,10 +1160,12 @@ void rpcrdma_complete_rqst(struct rpcrdma_rep *rep)
 	spin_unlock(&xprt->queue_lock);
 }
 
-/* Decode @rep's header against what @req offered; act on its credits. */
-static void rpcrdma_check_reply(struct rpcrdma_xprt *r_xprt,
-				struct rpcrdma_rep *rep,
-				struct rpcrdma_req *req)
+/* Decode @rep's header against what @req offered, then take its credit
+ * grant; a refused header's grant is not taken: nothing in it is trusted.
+ */
+static void rpcrdma_decode_and_grant(struct rpcrdma_xprt *r_xprt,
+				     struct rpcrdma_rep *rep,
+				     struct rpcrdma_req *req)
 {
 	struct rpcrdma_reply_hdr *hdr = &rep->rr_hdr;
 	struct rpcrdma_ep *ep = r_xprt->rx_ep;
@@ -1237,7 +1239,7 @@ void rpcrdma_reply_handler(struct rpcrdma_rep *rep)
 	spin_unlock(&xprt->queue_lock);
 
 	rep->rr_req = req;
-	rpcrdma_check_reply(r_xprt, rep, req);
+	rpcrdma_decode_and_grant(r_xprt, rep, req);
 	frwr_reminv(rep, &req->rl_registered);
 	frwr_unmap_async(r_xprt, req);
 	return;
