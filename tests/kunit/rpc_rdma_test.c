@@ -882,7 +882,7 @@ static void stale_head_test(struct kunit *test)
 			STALE_DATA_LEN + 3);
 	rcv->len = len;
 
-	xdr_init_decode(xdr, rcv, head, NULL);
+	xdr_init_decode(xdr, rcv, (__be32 *)head, NULL);
 	p = xdr_inline_decode(xdr, sizeof(inline_part));
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_EQ(test, be32_to_cpup(p + 4), STALE_DATA_LEN);
