@@ -678,8 +678,10 @@ static int reply(struct conn *c, enum scenario sc, const struct call_hdr *h,
 
 	if (sc == SC_CREDITS)
 		grant = param;
-	if (sc == SC_SET_CREDITS)
-		grant = credits = param;
+	if (sc == SC_SET_CREDITS) {
+		credits = param;
+		grant = param;
+	}
 	/* The RPC Reply and where it goes */
 	if (a) {
 		use_write = h->has_write && nw && sc != SC_WRITE_LIST;
@@ -710,7 +712,8 @@ static int reply(struct conn *c, enum scenario sc, const struct call_hdr *h,
 			if (rdma_write(c, rpcb, len, h->reply,
 				       h->nreply, wrote))
 				return -1;
-			for (i = 0, rpclen = 0; i < h->nreply; i++)
+			rpclen = 0;
+			for (i = 0; i < h->nreply; i++)
 				rpclen += wrote[i];
 			if (rpclen < len)
 				fprintf(stderr, "rdma-peer: xid 0x%08x: Reply chunk too short\n",
@@ -883,7 +886,7 @@ static void account_call(struct conn *c, __u32 xid, struct xid_rec *r,
 			stats[ST_RETRANS_ANSWERED]++;
 		} else {
 			stats[ST_RETRANS_UNANSWERED]++;
-			printf("rdma-peer: retransmission on the same connection: xid 0x%08x, unanswered\n",
+			printf("rdma-peer: retransmission on the same connection: xid 0x%08x\n",
 			       ntohl(xid));
 		}
 	}
@@ -952,11 +955,11 @@ static int handle_call(struct conn *c, const __u8 *buf, __u32 len)
 	}
 	again = seen && r && r->xmits > 1;
 	if (verbose)
-		printf("rdma-peer: conn %u xid 0x%08x proc %u (%s%s) param %u: read %u/%u write %u reply %u, args %u res %u%s\n",
+		printf("rdma-peer: %u: xid 0x%08x %u %s%s (%u): r%u@%u w%u rc%u %u/%u%s\n",
 		       c->gen, ntohl(h.xid), a.proc, scenario_name[sc],
-		       again ? ", again" : "", a.param, h.nread,
+		       again ? " again" : "", a.param, h.nread,
 		       h.nread ? h.read[0].position : 0, h.nwrite, h.nreply,
-		       a.arg_len, a.res_len, a.args_ok ? "" : ", BAD ARGS");
+		       a.arg_len, a.res_len, a.args_ok ? "" : " BAD ARGS");
 	if (again && a.proc < STICKY && sc != SC_STATUS)
 		sc = SC_GOOD;
 	if (sc == SC_SEG_COUNT && !a.param)
@@ -1138,11 +1141,11 @@ static void report(void)
 	for (i = 0; i < SC_COUNT; i++)
 		if (served[i])
 			fprintf(stderr, " %s=%lu", scenario_name[i], served[i]);
-	fprintf(stderr, "\nrdma-peer: %u calls, %u credit overruns, %u retransmissions on the same connection (%u unanswered), %u bad calls, %u connections, %u rejected\n",
+	fprintf(stderr, "\nrdma-peer: %u calls, %u overruns, %u+%u resent, %u bad, %u/%u conns\n",
 		stats[ST_CALLS], stats[ST_OVERRUNS],
-		stats[ST_RETRANS_ANSWERED] + stats[ST_RETRANS_UNANSWERED],
-		stats[ST_RETRANS_UNANSWERED], stats[ST_BAD_CALLS],
-		stats[ST_ACCEPTED], stats[ST_REJECTED]);
+		stats[ST_RETRANS_UNANSWERED], stats[ST_RETRANS_ANSWERED],
+		stats[ST_BAD_CALLS], stats[ST_ACCEPTED],
+		stats[ST_ACCEPTED] + stats[ST_REJECTED]);
 }
 
 static void on_connect_request(struct conn *c, struct rdma_cm_event *ev)
@@ -1285,7 +1288,7 @@ int main(int argc, char **argv)
 			on_connect_request(&c, ev);
 			continue;
 		case RDMA_CM_EVENT_ESTABLISHED:
-			printf("rdma-peer: connected (conn %u, accept mode %u, initiator depth %u)\n",
+			printf("rdma-peer: connected (conn %u, mode %u, depth %u)\n",
 			       c.gen, accept_mode, c.rd_depth);
 			break;
 		case RDMA_CM_EVENT_DISCONNECTED:
