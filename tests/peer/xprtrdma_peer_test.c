@@ -3,21 +3,36 @@
  * End-to-end tests of xprtrdma against a misbehaving peer (tests/peer/rdma-peer).
  *
  * An rpc_clnt over XPRT_TRANSPORT_RDMA calls a private test program whose
- * procedures carry no arguments and no results; the procedure number tells
- * the peer how to (mis)behave in its reply.  Every call must complete within
- * the soft timeout, and every refused reply must be counted.  A refused
- * reply reaches SUNRPC as an unparsable one: the call is sent again (the
- * peer answers a resend well, unless the scenario is "sticky"), and after
- * 1 + tk_garb_retry (2) refused replies it fails with -EIO.  Afterwards more good
- * calls than any credit grant, in sequence and at once, prove that no
- * Receive was lost.
+ * procedures carry arguments and results shaped so that the client offers
+ * each kind of chunk: argument data in pages flagged XDRBUF_WRITE (a Read
+ * chunk), a Call too large to send inline (a Long Call), result data in
+ * pages flagged XDRBUF_READ (a Write chunk) and a large result that is not
+ * (a Reply chunk).  Every byte is a pattern of the XID and its offset:
+ * the peer checks the arguments it RDMA Reads, this suite the results the
+ * peer RDMA Writes.  The procedure number tells the peer how to (mis)behave
+ * in its reply; a refused reply reaches SUNRPC as an unparsable one, so the
+ * call is sent again (the peer answers a resend well, unless the procedure
+ * is "sticky"), and after 1 + tk_garb_retry (2) refused replies it fails
+ * with -EIO.
  *
- * Module parameters: peer_addr (IPv4 or IPv6 literal), peer_port.
+ * Each row asserts the RPC's result, the client counters that moved (and
+ * that the others did not), the peer's own checks of the client (credit
+ * overruns, retransmissions on the connection of an unanswered Call: the
+ * STATUS procedure returns them) and that the next call on the transport
+ * works.
+ *
+ * Module parameters: peer_addr (IPv4 or IPv6 literal), peer_port.  On 6.1
+ * KUnit runs a module's suites at MODULE_STATE_COMING, before parameters
+ * are parsed, so both keep their defaults there.  Hence "quick" (leave
+ * out the rows that wait for a timeout or a reconnect back-off) comes
+ * from the peer (rdma-peer -q), in its STATUS result.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/highmem.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/sunrpc/clnt.h>
 #include <linux/sunrpc/addr.h>
 #include <net/net_namespace.h>
@@ -33,54 +48,212 @@ MODULE_PARM_DESC(peer_port, "port of the rdma-peer");
 
 /* Must match enum scenario in rdma-peer.c */
 enum peer_scenario {
-	SC_GOOD = 0, SC_BAD_VERS, SC_BAD_PROC, SC_SHORT, SC_READ_LIST,
+	SC_GOOD = 0, SC_BAD_VERS, SC_BAD_PROC, SC_TRUNC, SC_READ_LIST,
 	SC_WRITE_LIST, SC_REPLY_CHUNK, SC_ERR_VERS, SC_ERR_CHUNK, SC_BAD_XID,
-	SC_CREDITS_ZERO, SC_CREDITS_HUGE, SC_DUP, SC_SEND_INV, SC_BAD_ERRCODE,
-	SC_NOMSG, SC_BAD_LIST, SC_COUNT
+	SC_CREDITS, SC_DUP, SC_SEND_INV, SC_BAD_ERRCODE, SC_NOMSG,
+	SC_BAD_LIST, SC_HDR_ONLY, SC_SHORT_RPC, SC_SHORT_NOMSG, SC_SEG_COUNT,
+	SC_SEG_OVER, SC_REPLY_OVER, SC_CLAIM_MORE, SC_BAD_HANDLE,
+	SC_NO_REPLY, SC_DISC_BEFORE, SC_DISC_AFTER, SC_REJECT,
+	SC_SET_ACCEPT, SC_SET_CREDITS, SC_HOLD, SC_STATUS, SC_COUNT
+};
+
+/* Must match enum status_word in rdma-peer.c */
+enum peer_status_word {
+	ST_OVERRUNS, ST_RETRANS_UNANSWERED, ST_RETRANS_ANSWERED, ST_CALLS,
+	ST_ACCEPTED, ST_REJECTED, ST_BAD_CALLS, ST_XMITS, ST_XMIT_CONNS,
+	ST_READ_CHUNKS, ST_LONG_CALLS, ST_WRITE_CHUNKS, ST_REPLY_CHUNKS,
+	ST_RDMA_ERRORS, ST_QUICK, ST_COUNT
+};
+
+/* Must match enum accept_mode in rdma-peer.c */
+enum peer_accept_mode {
+	AM_DEFAULT, AM_RFC8797, AM_NONE, AM_BAD_MAGIC, AM_BAD_VERSION,
+	AM_1K, AM_256K
 };
 
 /* rdma-peer answers retransmissions of procedure STICKY + n badly too */
-#define STICKY	32
-#define PEER_NPROCS	(SC_COUNT + 2)
+#define STICKY		64
+#define PEER_TRAILER	0x7e57ab1eu
+#define ARG_SALT	0x41
+#define RES_SALT	0x52
+#define PEER_MAX_DATA	(64 * 1024)
 
 #define PEER_PROGRAM	0x20049999
 #define PEER_VERSION	1
 #define PEER_CALLS_AT_ONCE	64
+/* Data at least this long never travels inline (RPCRDMA_DEF_INLINE) */
+#define PEER_CHUNKED	4096
+/* Result words before the data: flag, length; or as in an NFSv3 READ */
+#define PEER_RES_HDR	2
+#define PEER_WIDE_HDR	24
 
-static void peer_encode_void(struct rpc_rqst *rqstp, struct xdr_stream *xdr,
-			     const void *obj)
+/* One call's arguments and what came back */
+struct peer_call {
+	u32 param;
+	u32 arg_len;
+	bool arg_ddp;		/* XDRBUF_WRITE: a Read chunk */
+	u32 res_len;		/* result data asked for */
+	bool res_ddp;		/* XDRBUF_READ: a Write chunk */
+	bool wide_head;		/* reply head sized for a long inline part */
+	u32 res_want;		/* result data length we expect back */
+	struct page **arg_pages, **res_pages;
+	/* decoded */
+	u32 flag;
+	int mismatch;		/* first bad result byte, or -1 */
+	u32 status[ST_COUNT];
+};
+
+static u8 peer_pattern(u32 xid, unsigned int salt, u32 i)
 {
+	return (u8)(xid * 7 + salt + i * 13 + (i >> 9));
 }
 
-static int peer_decode_void(struct rpc_rqst *rqstp, struct xdr_stream *xdr,
-			    void *obj)
+static void peer_fill(struct page **pages, u32 len, u32 xid)
 {
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		u8 *p = kmap_local_page(pages[i >> PAGE_SHIFT]);
+
+		p[offset_in_page(i)] = peer_pattern(xid, ARG_SALT, i);
+		kunmap_local(p);
+	}
+}
+
+/* The offset of the first byte that is not the pattern, or -1. */
+static int peer_check_data(struct page **pages, u32 len, u32 xid)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		u8 *p = kmap_local_page(pages[i >> PAGE_SHIFT]);
+		u8 b = p[offset_in_page(i)];
+
+		kunmap_local(p);
+		if (b != peer_pattern(xid, RES_SALT, i))
+			return i;
+	}
+	return -1;
+}
+
+/* args: param, res_len, opaque data<>, trailer */
+static void peer_encode(struct rpc_rqst *rqstp, struct xdr_stream *xdr,
+			const void *obj)
+{
+	const struct peer_call *pc = obj;
+	u32 xid = be32_to_cpu(rqstp->rq_xid);
+	unsigned int hdr;
+	__be32 *p;
+
+	p = xdr_reserve_space(xdr, 3 * sizeof(*p));
+	*p++ = cpu_to_be32(pc->param);
+	*p++ = cpu_to_be32(pc->res_len);
+	*p = cpu_to_be32(pc->arg_len);
+	if (pc->arg_len) {
+		peer_fill(pc->arg_pages, pc->arg_len, xid);
+		xdr_write_pages(xdr, pc->arg_pages, 0, pc->arg_len);
+		if (pc->arg_ddp)
+			xdr->buf->flags |= XDRBUF_WRITE;
+	}
+	p = xdr_reserve_space(xdr, sizeof(*p));
+	*p = cpu_to_be32(PEER_TRAILER);
+	if (pc->res_len) {
+		hdr = pc->wide_head ? PEER_WIDE_HDR : PEER_RES_HDR;
+		rpc_prepare_reply_pages(rqstp, pc->res_pages, 0, pc->res_len,
+					hdr);
+		if (pc->res_ddp)
+			rqstp->rq_rcv_buf.flags |= XDRBUF_READ;
+	}
+}
+
+/*
+ * res: flag (0: the peer verified our arguments), opaque data<>, then
+ * trailer (PEER_TRAILER ^ length), decoded as NFS decodes a READ result.
+ */
+static int peer_decode(struct rpc_rqst *rqstp, struct xdr_stream *xdr,
+		       void *obj)
+{
+	struct peer_call *pc = obj;
+	u32 xid = be32_to_cpu(rqstp->rq_xid);
+	u32 len;
+	__be32 *p;
+
+	p = xdr_inline_decode(xdr, 2 * sizeof(*p));
+	if (!p)
+		return -EIO;
+	pc->flag = be32_to_cpup(p++);
+	len = be32_to_cpup(p);
+	if (pc->flag)
+		return -EREMOTEIO;
+	if (len != pc->res_want)
+		return -EMSGSIZE;
+	if (len) {
+		if (xdr_read_pages(xdr, len) != len)
+			return -EIO;
+		pc->mismatch = peer_check_data(pc->res_pages, len, xid);
+	}
+	p = xdr_inline_decode(xdr, sizeof(*p));
+	if (!p)
+		return -EIO;
+	if (be32_to_cpup(p) != (PEER_TRAILER ^ len) || pc->mismatch >= 0)
+		return -EBADMSG;
 	return 0;
 }
 
-/* Entry @idx of peer_procs, procedure number @proc on the wire */
-#define PEER_PROC(idx, proc) {				\
-	.p_proc		= (proc),			\
-	.p_encode	= peer_encode_void,		\
-	.p_decode	= peer_decode_void,		\
-	.p_arglen	= 1,				\
-	.p_replen	= 1,				\
-	.p_statidx	= (idx),			\
-	.p_name		= "PEER",			\
+/* res: flag, count, count words */
+static int peer_decode_status(struct rpc_rqst *rqstp, struct xdr_stream *xdr,
+			      void *obj)
+{
+	struct peer_call *pc = obj;
+	u32 n, i;
+	__be32 *p;
+
+	p = xdr_inline_decode(xdr, 2 * sizeof(*p));
+	if (!p || *p++ != xdr_zero)
+		return -EIO;
+	n = be32_to_cpup(p);
+	if (n < ST_COUNT)
+		return -EPROTO;
+	p = xdr_inline_decode(xdr, n * sizeof(*p));
+	if (!p)
+		return -EIO;
+	for (i = 0; i < ST_COUNT; i++)
+		pc->status[i] = be32_to_cpup(p++);
+	return 0;
 }
 
-static const struct rpc_procinfo peer_procs[PEER_NPROCS] = {
-	PEER_PROC(0, 0), PEER_PROC(1, 1), PEER_PROC(2, 2), PEER_PROC(3, 3),
-	PEER_PROC(4, 4), PEER_PROC(5, 5), PEER_PROC(6, 6), PEER_PROC(7, 7),
-	PEER_PROC(8, 8), PEER_PROC(9, 9), PEER_PROC(10, 10),
-	PEER_PROC(11, 11), PEER_PROC(12, 12), PEER_PROC(13, 13),
-	PEER_PROC(14, 14), PEER_PROC(15, 15), PEER_PROC(16, 16),
-	PEER_PROC(17, STICKY + SC_BAD_VERS),
-	PEER_PROC(18, STICKY + SC_ERR_CHUNK),
+/* Sticky variants sit after SC_COUNT */
+enum {
+	PEER_BAD_VERS_STICKY = SC_COUNT,
+	PEER_ERR_CHUNK_STICKY,
+	PEER_HDR_ONLY_STICKY,
+	PEER_NPROCS
 };
 
-#define SC_BAD_VERS_STICKY	17
-#define SC_ERR_CHUNK_STICKY	18
+/* Filled in by peer_procs_init(): entry n is procedure n on the wire */
+static struct rpc_procinfo peer_procs[PEER_NPROCS];
+
+static void peer_procs_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < PEER_NPROCS; i++) {
+		struct rpc_procinfo *p = &peer_procs[i];
+
+		p->p_proc = i;
+		p->p_encode = peer_encode;
+		p->p_decode = peer_decode;
+		p->p_arglen = 8;
+		/* room for the wide head of rpc_prepare_reply_pages() */
+		p->p_replen = PEER_WIDE_HDR + 8;
+		p->p_statidx = i;
+		p->p_name = "PEER";
+	}
+	peer_procs[SC_STATUS].p_decode = peer_decode_status;
+	peer_procs[PEER_BAD_VERS_STICKY].p_proc = STICKY + SC_BAD_VERS;
+	peer_procs[PEER_ERR_CHUNK_STICKY].p_proc = STICKY + SC_ERR_CHUNK;
+	peer_procs[PEER_HDR_ONLY_STICKY].p_proc = STICKY + SC_HDR_ONLY;
+}
 
 static unsigned int peer_counts[PEER_NPROCS];
 
@@ -105,143 +278,806 @@ static const struct rpc_program peer_program = {
 	.stats		= &peer_stats,
 };
 
-/* A hung RPC fails with -ETIMEDOUT after about 3 x 8 s. */
+/*
+ * An unanswered Call is sent again after 8 s; a hung RPC fails with
+ * -ETIMEDOUT after 24 s (xprt_calc_majortimeo(): 8 s + 2 x 8 s).
+ */
 static const struct rpc_timeout peer_timeout = {
 	.to_initval	= 8 * HZ,
-	.to_maxval	= 8 * HZ,
+	.to_increment	= 8 * HZ,
+	.to_maxval	= 24 * HZ,
 	.to_retries	= 2,
 };
 
 static struct rpc_clnt *peer_clnt;
 
+/* The peer's counters before the current row */
+static u32 peer_st_before[ST_COUNT];
+
+/* ---- calls ---- */
+
+/* One RPC in flight; freed by whoever is last: the waiter or rpc_release */
+struct peer_rpc {
+	struct peer_call pc;
+	int status;
+	refcount_t ref;
+	struct completion done;
+	atomic_t *pending;	/* batch: count down, then complete @batch */
+	struct completion *batch;
+};
+
+static void peer_free_pages(struct page **pages)
+{
+	unsigned int i;
+
+	if (!pages)
+		return;
+	for (i = 0; pages[i]; i++)
+		__free_page(pages[i]);
+	kfree(pages);
+}
+
+static void peer_rpc_put(struct peer_rpc *r)
+{
+	if (!refcount_dec_and_test(&r->ref))
+		return;
+	peer_free_pages(r->pc.arg_pages);
+	peer_free_pages(r->pc.res_pages);
+	kfree(r);
+}
+
+/* A NULL-terminated array of zeroed pages for @len bytes */
+static struct page **peer_alloc_pages(u32 len)
+{
+	unsigned int i, n = DIV_ROUND_UP(len, PAGE_SIZE);
+	struct page **pages;
+
+	pages = kcalloc(n + 1, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!pages[i]) {
+			peer_free_pages(pages);
+			return NULL;
+		}
+	}
+	return pages;
+}
+
+static void peer_rpc_done(struct rpc_task *task, void *calldata)
+{
+	struct peer_rpc *r = calldata;
+
+	r->status = task->tk_status;
+}
+
+static void peer_rpc_release(void *calldata)
+{
+	struct peer_rpc *r = calldata;
+
+	if (r->pending && atomic_dec_and_test(r->pending))
+		complete(r->batch);
+	complete(&r->done);
+	peer_rpc_put(r);
+}
+
+static const struct rpc_call_ops peer_rpc_ops = {
+	.rpc_call_done	= peer_rpc_done,
+	.rpc_release	= peer_rpc_release,
+};
+
+/* A call as the row describes it, not yet started */
+static struct peer_rpc *peer_rpc_new(const struct peer_call *shape)
+{
+	struct peer_rpc *r;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return NULL;
+	r->pc = *shape;
+	r->pc.mismatch = -1;
+	r->pc.arg_pages = NULL;
+	r->pc.res_pages = NULL;
+	refcount_set(&r->ref, 1);
+	init_completion(&r->done);
+	if (r->pc.arg_len > PEER_MAX_DATA || r->pc.res_len > PEER_MAX_DATA)
+		goto out_free;
+	if (r->pc.arg_len) {
+		r->pc.arg_pages = peer_alloc_pages(r->pc.arg_len);
+		if (!r->pc.arg_pages)
+			goto out_free;
+	}
+	if (r->pc.res_len) {
+		r->pc.res_pages = peer_alloc_pages(r->pc.res_len);
+		if (!r->pc.res_pages)
+			goto out_free;
+	}
+	return r;
+out_free:
+	peer_rpc_put(r);
+	return NULL;
+}
+
+/* Start @r as procedure @idx; rpc_release drops the reference taken. */
+static int peer_rpc_start(struct peer_rpc *r, unsigned int idx)
+{
+	struct rpc_message msg = {
+		.rpc_proc	= &peer_procs[idx],
+		.rpc_argp	= &r->pc,
+		.rpc_resp	= &r->pc,
+	};
+	struct rpc_task_setup setup = {
+		.rpc_client	= peer_clnt,
+		.rpc_message	= &msg,
+		.callback_ops	= &peer_rpc_ops,
+		.callback_data	= r,
+		.flags		= RPC_TASK_ASYNC | RPC_TASK_SOFT |
+				  RPC_TASK_TIMEOUT,
+	};
+	struct rpc_task *task;
+
+	refcount_inc(&r->ref);
+	task = rpc_run_task(&setup);
+	if (IS_ERR(task))
+		return PTR_ERR(task);	/* rpc_release already ran */
+	rpc_put_task(task);
+	return 0;
+}
+
+/*
+ * Wait for @r; a call still running after a minute (three timeouts and
+ * a reconnect are less) is a hang: it is killed and reported as -EDEADLK.
+ */
+static int peer_rpc_wait(struct kunit *test, struct peer_rpc *r)
+{
+	if (wait_for_completion_timeout(&r->done, 60 * HZ))
+		return r->status;
+	if (test)
+		kunit_err(test, "RPC hung for 60 s; killing it\n");
+	rpc_killall_tasks(peer_clnt);
+	if (!wait_for_completion_timeout(&r->done, 30 * HZ) && test)
+		kunit_err(test, "RPC survived rpc_killall_tasks\n");
+	return -EDEADLK;
+}
+
+/* Make call @idx shaped as @shape; the decoded result goes to @out. */
+static int peer_call(struct kunit *test, unsigned int idx,
+		     const struct peer_call *shape, struct peer_call *out)
+{
+	struct peer_rpc *r;
+	int ret;
+
+	r = peer_rpc_new(shape);
+	if (!r)
+		return -ENOMEM;
+	ret = peer_rpc_start(r, idx);
+	if (!ret)
+		ret = peer_rpc_wait(test, r);
+	if (out) {
+		*out = r->pc;
+		out->arg_pages = NULL;
+		out->res_pages = NULL;
+	}
+	if (r->pc.mismatch >= 0 && test)
+		kunit_info(test, "result byte %d is wrong\n", r->pc.mismatch);
+	peer_rpc_put(r);
+	return ret;
+}
+
+/* The peer's counters; @param: the procedure whose latest XID to report */
+static void peer_status(struct kunit *test, u32 param, u32 *st)
+{
+	struct peer_call shape = { .param = param }, out;
+
+	KUNIT_ASSERT_EQ_MSG(test, peer_call(test, SC_STATUS, &shape, &out), 0,
+			    "the peer's STATUS procedure");
+	memcpy(st, out.status, sizeof(out.status));
+}
+
+/* A good call with a Write chunk must work, and its data arrive. */
+static void peer_expect_good_call(struct kunit *test, const char *after)
+{
+	struct peer_call shape = {
+		.res_len = 8192, .res_ddp = true, .res_want = 8192,
+	};
+
+	KUNIT_EXPECT_EQ_MSG(test, peer_call(test, SC_GOOD, &shape, NULL), 0,
+			    "a good call after \"%s\"", after);
+}
+
+/* ---- client counters ---- */
+
 struct peer_counters {
 	unsigned long bad_reply;
 	unsigned long bad_xids;
+	unsigned long local_inv_needed;
+	unsigned long remote_inv_rejected;
+	unsigned long connect_count;
+	unsigned long read_chunks;
+	unsigned long write_chunks;
+	unsigned long reply_chunks;
+	unsigned long nomsg_calls;
+	unsigned long cwnd;
 };
 
-static void peer_read_counters(struct peer_counters *c)
+static struct rpc_xprt *peer_xprt(void)
 {
-	struct rpcrdma_xprt *r_xprt;
 	struct rpc_xprt *xprt;
 
 	rcu_read_lock();
 	xprt = rcu_dereference(peer_clnt->cl_xprt);
-	r_xprt = container_of(xprt, struct rpcrdma_xprt, rx_xprt);
-	c->bad_reply = READ_ONCE(r_xprt->rx_stats.bad_reply_count);
-	c->bad_xids = READ_ONCE(xprt->stat.bad_xids);	/* SUNRPC's own count */
 	rcu_read_unlock();
+	return xprt;	/* peer_clnt holds it for the suite's life */
 }
 
-static int peer_call(unsigned int sc)
+static void peer_read_counters(struct peer_counters *c)
 {
-	struct rpc_message msg = { .rpc_proc = &peer_procs[sc] };
+	struct rpc_xprt *xprt = peer_xprt();
+	struct rpcrdma_xprt *r_xprt = container_of(xprt, struct rpcrdma_xprt,
+						   rx_xprt);
+	const struct rpcrdma_stats *st = &r_xprt->rx_stats;
 
-	return rpc_call_sync(peer_clnt, &msg, RPC_TASK_SOFT | RPC_TASK_TIMEOUT);
+	c->bad_reply = READ_ONCE(st->bad_reply_count);
+	c->bad_xids = READ_ONCE(xprt->stat.bad_xids);	/* SUNRPC's own */
+	c->local_inv_needed = READ_ONCE(st->local_inv_needed);
+	c->remote_inv_rejected = READ_ONCE(st->remote_inv_rejected);
+	c->connect_count = READ_ONCE(xprt->stat.connect_count);
+	c->read_chunks = READ_ONCE(st->read_chunk_count);
+	c->write_chunks = READ_ONCE(st->write_chunk_count);
+	c->reply_chunks = READ_ONCE(st->reply_chunk_count);
+	c->nomsg_calls = READ_ONCE(st->nomsg_call_count);
+	c->cwnd = READ_ONCE(xprt->cwnd);
 }
 
-struct peer_case {
+/* Wait up to 5 s for the peer's disconnect to reach the transport. */
+static void peer_wait_disconnect(struct kunit *test)
+{
+	struct rpc_xprt *xprt = peer_xprt();
+	int i;
+
+	for (i = 0; i < 50 && xprt_connected(xprt); i++)
+		msleep(100);
+	KUNIT_EXPECT_FALSE_MSG(test, xprt_connected(xprt),
+			       "the peer's disconnect went unnoticed");
+}
+
+/* ---- the rows ---- */
+
+enum peer_check {
+	PC_NONE,
+	PC_CWND,		/* xprt->cwnd is .cwnd << RPC_CWNDSHIFT after */
+	PC_REMINV_OK,		/* remote invalidation honoured, no LOCAL_INV */
+	PC_REMINV_BAD,		/* rejected and counted, or a new connection */
+	PC_ONE_XMIT,		/* the peer saw the XID exactly once */
+	PC_NEW_CONN,		/* each transmission on a new connection */
+	PC_RECONNECT,		/* the next call reconnects */
+	PC_REJECTED,		/* reconnects after .param rejections */
+};
+
+struct peer_row {
 	const char *name;
-	unsigned int sc;	/* index into peer_procs */
-	int want;		/* rpc_call_sync's result */
-	bool any_result;	/* any result but a timeout will do */
-	unsigned int bad_reply;	/* bad_reply_count increment */
-	unsigned int bad_xids;	/* bad_xids increment */
-	unsigned int bad_any;	/* increment of the two together */
+	unsigned int idx;		/* index into peer_procs */
+	struct peer_call call;
+	int want;			/* the RPC's result */
+	bool any_result;		/* any result but a hang will do */
+	unsigned int bad_reply;		/* bad_reply_count increment */
+	unsigned int bad_xids;		/* bad_xids increment */
+	bool bad_either;		/* one of the two moves by one */
+	enum peer_check check;
+	u32 cwnd;
+	bool slow;			/* waits for a timeout or a back-off */
+	void (*run)(struct kunit *test, const struct peer_row *row);
 };
 
-static const struct peer_case peer_cases[] = {
-	{ "good inline reply", SC_GOOD, 0 },
-	{ "rdma_vers 2", SC_BAD_VERS, 0, .bad_reply = 1 },
-	{ "unknown rdma_proc", SC_BAD_PROC, 0, .bad_reply = 1 },
-	{ "header truncated to 12 bytes", SC_SHORT, 0, .bad_reply = 1 },
-	{ "Read list in a reply", SC_READ_LIST, 0, .bad_reply = 1 },
-	{ "Write chunk never offered", SC_WRITE_LIST, 0, .bad_reply = 1 },
-	{ "Reply chunk never offered", SC_REPLY_CHUNK, 0, .bad_reply = 1 },
-	{ "RDMA_ERROR ERR_VERS", SC_ERR_VERS, 0, .bad_reply = 1 },
-	{ "RDMA_ERROR ERR_CHUNK", SC_ERR_CHUNK, 0, .bad_reply = 1 },
-	{ "RDMA_ERROR unknown code", SC_BAD_ERRCODE, 0, .bad_reply = 1 },
-	{ "RDMA_NOMSG without Reply chunk", SC_NOMSG, 0, .bad_reply = 1 },
-	{ "list discriminator 2", SC_BAD_LIST, 0, .bad_reply = 1 },
-	{ "rdma_vers 2, retransmissions too", SC_BAD_VERS_STICKY, -EIO,
-	  .bad_reply = 3 },
-	{ "ERR_CHUNK, retransmissions too", SC_ERR_CHUNK_STICKY, -EIO,
-	  .bad_reply = 3 },
-	{ "unmatched XID, then the reply", SC_BAD_XID, 0, .bad_xids = 1 },
-	{ "credits 0", SC_CREDITS_ZERO, 0 },
-	{ "credits 0xffffffff", SC_CREDITS_HUGE, 0 },
-	{ "duplicate reply", SC_DUP, 0, .bad_any = 1 },
-	{ "Send With Invalidate of an unknown rkey", SC_SEND_INV, 0,
-	  .any_result = true },
+#define INLINE_ARGS	.arg_len = 100
+#define READ_CHUNK	.arg_len = 8192, .arg_ddp = true
+#define LONG_CALL	.arg_len = 6000
+#define WRITE_CHUNK	.res_len = 8192, .res_ddp = true, .res_want = 8192
+#define REPLY_CHUNK	.res_len = 6000, .res_want = 6000
+#define INLINE_RES	.res_len = 100, .res_want = 100
+
+/* Truncation of the reply to a Call with a Write chunk after @cut bytes */
+#define TRUNC_ROW(what, cut)						\
+	{ "RFC 8166 §4.2: a reply header truncated " what		\
+	  " is refused and counted", SC_TRUNC,				\
+	  { .param = (cut), WRITE_CHUNK }, 0, .bad_reply = 1 }
+
+static void peer_row_run(struct kunit *test, const struct peer_row *row);
+static void peer_row_private_data(struct kunit *test,
+				  const struct peer_row *row);
+static void peer_row_shrink(struct kunit *test, const struct peer_row *row);
+static void peer_row_hold(struct kunit *test, const struct peer_row *row);
+
+static const struct peer_row peer_rows[] = {
+	/* Every chunk type, echoed correctly */
+	{ "RFC 8166 §3.5.1: a short Call and Reply travel inline", SC_GOOD,
+	  { INLINE_ARGS, INLINE_RES }, 0 },
+	{ "RFC 8166 §3.5.2: DDP arguments go in a Read chunk at their XDR position",
+	  SC_GOOD, { READ_CHUNK }, 0 },
+	{ "RFC 8166 §3.4.5: an odd-length (8193) Read chunk: no XDR pad in it or inline",
+	  SC_GOOD, { .arg_len = 8193, .arg_ddp = true }, 0 },
+	{ "RFC 8166 §3.5.3: a Call too large for inline is a Long Call (position-zero Read chunk)",
+	  SC_GOOD, { LONG_CALL }, 0 },
+	{ "RFC 8166 §3.4.6: a Write chunk echoed with the bytes written: data lands in the pages",
+	  SC_GOOD, { WRITE_CHUNK }, 0 },
+	{ "RFC 8166 §3.4.6: odd-length (4097) Write chunk: no pad needed, the word after decodes",
+	  SC_GOOD, { .res_len = 4097, .res_ddp = true, .res_want = 4097 }, 0 },
+	{ "RFC 8166 §3.4.6: odd-length (8191) Write chunk: no pad needed, the word after decodes",
+	  SC_GOOD, { .res_len = 8191, .res_ddp = true, .res_want = 8191 }, 0 },
+	{ "RFC 8166 §3.5.3: a large non-DDP Reply comes back in the Reply chunk, RDMA_NOMSG",
+	  SC_GOOD, { REPLY_CHUNK }, 0 },
+	{ "RFC 8166 §3.5: a Read chunk and a Write chunk in one RPC", SC_GOOD,
+	  { READ_CHUNK, WRITE_CHUNK }, 0 },
+	{ "RFC 8166 §3.5.3: a Long Call with a Reply chunk", SC_GOOD,
+	  { LONG_CALL, REPLY_CHUNK }, 0 },
+	{ "RFC 8166 §3.4.6: a short inline part beside a Write chunk leaves no stale head bytes",
+	  SC_GOOD, { WRITE_CHUNK, .wide_head = true }, 0 },
+	{ "RFC 8166 §3.4.6: a short inline part beside an odd-length (4097) Write chunk",
+	  SC_GOOD, { .res_len = 4097, .res_ddp = true, .res_want = 4097,
+		     .wide_head = true }, 0 },
+	{ "RFC 8166 §3.4.6: an empty Write chunk (segment count 0) says nothing was written",
+	  SC_SEG_COUNT, { .param = 0, .res_len = 8192, .res_ddp = true }, 0 },
+	{ "RFC 8166 §3.4.6: a reply that beats our Send completion is handled",
+	  SC_GOOD, { READ_CHUNK, WRITE_CHUNK }, 0 },
+
+	/* Header truncated at every field boundary */
+	TRUNC_ROW("after rdma_xid", 4),
+	TRUNC_ROW("after rdma_vers", 8),
+	TRUNC_ROW("after rdma_credit", 12),
+	TRUNC_ROW("after rdma_proc", 16),
+	TRUNC_ROW("after the Read list discriminator", 20),
+	TRUNC_ROW("after the Write list discriminator", 24),
+	TRUNC_ROW("after the Write chunk segment count", 28),
+	TRUNC_ROW("inside a segment, after its handle", 32),
+	TRUNC_ROW("inside a segment, after its length", 36),
+	TRUNC_ROW("inside a segment's 64-bit offset", 40),
+	TRUNC_ROW("after a segment, before the Write list ends", 44),
+	TRUNC_ROW("before the Reply chunk discriminator", 48),
+
+	/* Too little RPC message */
+	{ "RFC 8166 §4.3.1: a header-only RDMA_MSG reply is refused and counted once",
+	  SC_HDR_ONLY, { INLINE_RES }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §4.3.1: header-only replies to every resend: -EIO, no hang",
+	  PEER_HDR_ONLY_STICKY, { INLINE_RES }, -EIO, .bad_reply = 3,
+	  .slow = true },
+	{ "RFC 5531 §9: an inline RPC reply shorter than 20 bytes is refused and counted once",
+	  SC_SHORT_RPC, { INLINE_RES }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §3.5.3: a Reply chunk of less than 20 bytes is refused and counted once",
+	  SC_SHORT_NOMSG, { REPLY_CHUNK }, 0, .bad_reply = 1 },
+
+	/* Lists the client never offered, or offered otherwise */
+	{ "RFC 8166 §4.2.1: a Read list in a reply is refused", SC_READ_LIST,
+	  { INLINE_RES }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §4.2.1: a Write list never offered is refused",
+	  SC_WRITE_LIST, { INLINE_RES }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §4.2.1: a Reply chunk never offered is refused",
+	  SC_REPLY_CHUNK, { INLINE_RES }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §4.2.1: a Write chunk segment count of 0x10000 is refused",
+	  SC_SEG_COUNT, { .param = 0x10000, WRITE_CHUNK }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §4.2.1: a Write chunk segment count of 0xffffffff (-1) is refused",
+	  SC_SEG_COUNT, { .param = 0xffffffff, WRITE_CHUNK }, 0,
+	  .bad_reply = 1 },
+	{ "RFC 8166 §3.4.6: a Write chunk segment longer than offered is refused",
+	  SC_SEG_OVER, { .param = 4, WRITE_CHUNK }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §3.4.6: a Reply chunk segment longer than offered is refused",
+	  SC_REPLY_OVER, { .param = 4, REPLY_CHUNK }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §3.4.6: bytes claimed but never written reach the decoder as they are",
+	  SC_CLAIM_MORE, { WRITE_CHUNK }, -EBADMSG },
+	{ "RFC 8166 §3.4.6: the handle a Write chunk is echoed with is not checked",
+	  SC_BAD_HANDLE, { WRITE_CHUNK }, 0 },
+	{ "RFC 8166 §4.2.1: RDMA_NOMSG without a Reply chunk is refused",
+	  SC_NOMSG, { INLINE_RES }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §4.2: a list discriminator of 2 is refused", SC_BAD_LIST,
+	  { INLINE_RES }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §4.2: rdma_vers 2 is refused", SC_BAD_VERS, { INLINE_RES },
+	  0, .bad_reply = 1 },
+	{ "RFC 8166 §4.2: rdma_vers 2 on every retransmission fails the RPC with -EIO",
+	  PEER_BAD_VERS_STICKY, { INLINE_RES }, -EIO, .bad_reply = 3 },
+	{ "RFC 8166 §4.2: an unknown rdma_proc is refused", SC_BAD_PROC,
+	  { INLINE_RES }, 0, .bad_reply = 1 },
+
+	/* RDMA_ERROR */
+	{ "RFC 8166 §4.5.1: ERR_VERS ends the RPC at once with -EPROTONOSUPPORT, no resend",
+	  SC_ERR_VERS, { INLINE_RES }, -EPROTONOSUPPORT, .bad_reply = 1,
+	  .check = PC_ONE_XMIT },
+	{ "RFC 8166 §4.5.2: ERR_CHUNK is counted and the Call sent again",
+	  SC_ERR_CHUNK, { WRITE_CHUNK }, 0, .bad_reply = 1 },
+	{ "RFC 8166 §4.5.2: ERR_CHUNK on every retransmission fails the RPC with -EIO",
+	  PEER_ERR_CHUNK_STICKY, { INLINE_RES }, -EIO, .bad_reply = 3 },
+	{ "RFC 8166 §4.5: an unknown RDMA_ERROR code is refused",
+	  SC_BAD_ERRCODE, { INLINE_RES }, 0, .bad_reply = 1 },
+
+	/* Remote Invalidation */
+	{ "RFC 8797 §3.2: Send With Invalidate of the offered rkey: no LOCAL_INV for it",
+	  SC_SEND_INV, { .param = 0, WRITE_CHUNK }, 0, .check = PC_REMINV_OK },
+	{ "RFC 8797 §3.2: Send With Invalidate of an rkey never offered is rejected",
+	  SC_SEND_INV, { .param = 1, WRITE_CHUNK }, 0, .any_result = true,
+	  .check = PC_REMINV_BAD },
+
+	/* Credits */
+	{ "RFC 8166 §3.3.1: a grant of 0 credits counts as 1", SC_CREDITS,
+	  { .param = 0, INLINE_RES }, 0, .check = PC_CWND, .cwnd = 1 },
+	{ "RFC 8166 §3.3.1: a grant of 1 credit", SC_CREDITS,
+	  { .param = 1, INLINE_RES }, 0, .check = PC_CWND, .cwnd = 1 },
+	{ "RFC 8166 §3.3.1: a grant of 128 credits, all we ask for",
+	  SC_CREDITS, { .param = 128, INLINE_RES }, 0, .check = PC_CWND,
+	  .cwnd = 128 },
+	{ "RFC 8166 §3.3.1: a grant of 2^32-1 credits counts as what we can use",
+	  SC_CREDITS, { .param = 0xffffffff, INLINE_RES }, 0,
+	  .check = PC_CWND, .cwnd = 128 },
+	{ "RFC 8166 §3.3.1: a grant that shrinks mid-run shrinks the window; calls still succeed",
+	  SC_SET_CREDITS, { .param = 4 }, 0, .run = peer_row_shrink },
+
+	/* Matching */
+	{ "RFC 8166 §4.1: a reply with an XID nobody sent is dropped and counted",
+	  SC_BAD_XID, { WRITE_CHUNK }, 0, .bad_xids = 1 },
+	{ "RFC 8166 §4.1: a duplicate reply is dropped and counted",
+	  SC_DUP, { WRITE_CHUNK }, 0, .bad_either = true },
+
+	/* Connections */
+	{ "RFC 8166 §3.3.1: no reply: the Call is resent on a new connection only",
+	  SC_NO_REPLY, { WRITE_CHUNK }, 0, .check = PC_NEW_CONN, .slow = true },
+	{ "RFC 8166 §3.3.1: no reply to a Reply chunk Call: resent on a new connection only",
+	  SC_NO_REPLY, { REPLY_CHUNK }, 0, .check = PC_NEW_CONN, .slow = true },
+	{ "RFC 8166 §3.3.1: a disconnect before the reply: the Call completes on the next one",
+	  SC_DISC_BEFORE, { WRITE_CHUNK }, 0, .check = PC_NEW_CONN },
+	{ "RFC 8166 §3.3.1: a disconnect after the reply: the next call reconnects",
+	  SC_DISC_AFTER, { WRITE_CHUNK }, 0, .check = PC_RECONNECT },
+	{ "RFC 8166 §3.3.1: a rejected connection request is retried until accepted",
+	  SC_REJECT, { .param = 1 }, 0, .check = PC_REJECTED, .slow = true },
+	{ "RFC 8166 §3.3.1: after a reconnect, one Call outstanding until the first reply",
+	  SC_HOLD, { WRITE_CHUNK }, 0, .run = peer_row_hold },
+
+	/* CM private data: each row reconnects, probes, then restores */
+	{ "RFC 8797 §3.1: private data 4 KiB each way: a 2000-byte Call and Reply go inline",
+	  SC_SET_ACCEPT, { .param = AM_RFC8797 }, 0,
+	  .run = peer_row_private_data },
+	{ "RFC 8797 §3.1: no private data means 1 KiB each way: Long Call and Reply chunk",
+	  SC_SET_ACCEPT, { .param = AM_NONE }, 0,
+	  .run = peer_row_private_data },
+	{ "RFC 8797 §3.1: private data with a wrong magic is ignored: 1 KiB each way",
+	  SC_SET_ACCEPT, { .param = AM_BAD_MAGIC }, 0,
+	  .run = peer_row_private_data },
+	{ "RFC 8797 §3.1: private data of another version is ignored: 1 KiB each way",
+	  SC_SET_ACCEPT, { .param = AM_BAD_VERSION }, 0,
+	  .run = peer_row_private_data },
+	{ "RFC 8797 §3.1: private data 1 KiB each way: Long Call and Reply chunk",
+	  SC_SET_ACCEPT, { .param = AM_1K }, 0,
+	  .run = peer_row_private_data },
+	{ "RFC 8797 §3.1: private data 256 KiB each way: never more than our own 4 KiB buffers",
+	  SC_SET_ACCEPT, { .param = AM_256K }, 0,
+	  .run = peer_row_private_data },
 };
 
-static void peer_case_desc(const struct peer_case *c, char *desc)
+/* Does the peer ask for the quick run?  Asked once per suite run. */
+static bool peer_quick(void)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+	struct peer_call shape = { .param = SC_STATUS }, out;
+
+	if (peer_call(NULL, SC_STATUS, &shape, &out))
+		return false;	/* the first row then fails */
+	return out.status[ST_QUICK];
 }
 
-KUNIT_ARRAY_PARAM(peer_scenario, peer_cases, peer_case_desc);
+/* Rows in order, without the slow ones when the peer says quick. */
+static const void *peer_rows_gen_params(const void *prev, char *desc)
+{
+	const struct peer_row *row = prev ? (const struct peer_row *)prev + 1 :
+					    peer_rows;
+	static bool quick;
 
-/* Wait up to 5 s for late replies (a duplicate) to be counted. */
-static void peer_counted(const struct peer_case *c,
+	if (!prev)
+		quick = peer_quick();
+	for (; row < peer_rows + ARRAY_SIZE(peer_rows); row++) {
+		if (quick && row->slow)
+			continue;
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", row->name);
+		return row;
+	}
+	return NULL;
+}
+
+/* Wait up to 5 s for a late reply (a duplicate) to be counted. */
+static void peer_counted(const struct peer_row *row,
 			 const struct peer_counters *before,
 			 struct peer_counters *after)
 {
+	unsigned long want = row->bad_reply + row->bad_xids + row->bad_either;
 	int i;
 
 	for (i = 0; i < 50; i++) {
 		peer_read_counters(after);
 		if (after->bad_reply - before->bad_reply +
-		    after->bad_xids - before->bad_xids >=
-		    c->bad_reply + c->bad_xids + c->bad_any)
+		    after->bad_xids - before->bad_xids >= want)
 			return;
 		msleep(100);
 	}
 }
 
-static void xprtrdma_peer_scenario(struct kunit *test)
+/* The chunks a call shaped @c makes the client offer, at 4 KiB inline */
+static void peer_expect_chunks(struct kunit *test, const struct peer_call *c,
+			       const struct peer_counters *b,
+			       const struct peer_counters *a)
 {
-	const struct peer_case *c = test->param_value;
+	bool read = c->arg_len >= PEER_CHUNKED && c->arg_ddp;
+	bool lng = c->arg_len >= PEER_CHUNKED && !c->arg_ddp;
+	bool write = c->res_len >= PEER_CHUNKED && c->res_ddp;
+	bool reply = c->res_len >= PEER_CHUNKED && !c->res_ddp;
+
+	KUNIT_EXPECT_EQ_MSG(test, a->read_chunks > b->read_chunks,
+			    read || lng, "Read chunks offered");
+	KUNIT_EXPECT_EQ_MSG(test, a->nomsg_calls > b->nomsg_calls, lng,
+			    "Long Calls sent");
+	KUNIT_EXPECT_EQ_MSG(test, a->write_chunks > b->write_chunks, write,
+			    "Write chunks offered");
+	KUNIT_EXPECT_EQ_MSG(test, a->reply_chunks > b->reply_chunks, reply,
+			    "Reply chunks offered");
+}
+
+/* The row's own checks after its call */
+static void peer_row_checks(struct kunit *test, const struct peer_row *row,
+			    const struct peer_counters *b,
+			    const struct peer_counters *a)
+{
+	struct peer_counters next;
+	u32 st[ST_COUNT];
+
+	switch (row->check) {
+	case PC_CWND:
+		KUNIT_EXPECT_EQ(test, a->cwnd,
+				(unsigned long)row->cwnd << RPC_CWNDSHIFT);
+		break;
+	case PC_REMINV_OK:
+		KUNIT_EXPECT_EQ_MSG(test, a->local_inv_needed,
+				    b->local_inv_needed,
+				    "LOCAL_INV for an MR the peer invalidated");
+		KUNIT_EXPECT_EQ(test, a->remote_inv_rejected,
+				b->remote_inv_rejected);
+		break;
+	case PC_REMINV_BAD:
+		/* rxe may end the QP instead: then a good call reconnects */
+		peer_expect_good_call(test, row->name);
+		peer_read_counters(&next);
+		kunit_info(test, "remote_inv_rejected +%lu, connect_count +%lu\n",
+			   next.remote_inv_rejected - b->remote_inv_rejected,
+			   next.connect_count - b->connect_count);
+		KUNIT_EXPECT_GE(test, next.remote_inv_rejected -
+				b->remote_inv_rejected +
+				next.connect_count - b->connect_count, 1UL);
+		break;
+	case PC_ONE_XMIT:
+		peer_status(test, row->idx, st);
+		KUNIT_EXPECT_EQ_MSG(test, st[ST_XMITS], 1U,
+				    "transmissions the peer saw");
+		break;
+	case PC_NEW_CONN:
+		peer_status(test, row->idx, st);
+		kunit_info(test, "the peer saw %u transmissions on %u connections\n",
+			   st[ST_XMITS], st[ST_XMIT_CONNS]);
+		KUNIT_EXPECT_GE(test, st[ST_XMITS], 2U);
+		KUNIT_EXPECT_EQ_MSG(test, st[ST_XMIT_CONNS], st[ST_XMITS],
+				    "a retransmission came on an old connection");
+		KUNIT_EXPECT_GT(test, a->connect_count, b->connect_count);
+		break;
+	case PC_RECONNECT:
+	case PC_REJECTED:
+		peer_wait_disconnect(test);
+		peer_expect_good_call(test, row->name);
+		peer_read_counters(&next);
+		KUNIT_EXPECT_GT(test, next.connect_count, a->connect_count);
+		peer_status(test, SC_STATUS, st);
+		KUNIT_EXPECT_EQ_MSG(test, st[ST_REJECTED] -
+				    peer_st_before[ST_REJECTED],
+				    row->check == PC_REJECTED ?
+				    row->call.param : 0, "connections rejected");
+		break;
+	case PC_NONE:
+		break;
+	}
+}
+
+/* The generic row: one call shaped as the row says. */
+static void peer_row_run(struct kunit *test, const struct peer_row *row)
+{
 	struct peer_counters before, after;
 	unsigned long t0 = jiffies;
-	int ret, round;
+	struct peer_call out;
+	int ret;
 
-	/* Twice: the second call proves the first left the transport usable. */
-	for (round = 0; round < 2; round++) {
-		peer_read_counters(&before);
-		ret = peer_call(c->sc);
-		peer_counted(c, &before, &after);
-		kunit_info(test, "%s: call %d returned %d in %u ms; bad_reply +%lu, bad_xids +%lu\n",
-			   c->name, round + 1, ret,
-			   jiffies_to_msecs(jiffies - t0),
-			   after.bad_reply - before.bad_reply,
-			   after.bad_xids - before.bad_xids);
-		KUNIT_EXPECT_NE_MSG(test, ret, -ETIMEDOUT, "RPC timed out");
-		if (!c->any_result)
-			KUNIT_EXPECT_EQ(test, ret, c->want);
-		if (c->bad_reply)
-			KUNIT_EXPECT_EQ(test, after.bad_reply - before.bad_reply,
-					(unsigned long)c->bad_reply);
-		if (c->bad_xids)
+	peer_read_counters(&before);
+	ret = peer_call(test, row->idx, &row->call, &out);
+	peer_counted(row, &before, &after);
+	kunit_info(test, "returned %d in %u ms; bad_reply +%lu, bad_xids +%lu\n",
+		   ret, jiffies_to_msecs(jiffies - t0),
+		   after.bad_reply - before.bad_reply,
+		   after.bad_xids - before.bad_xids);
+	KUNIT_EXPECT_NE_MSG(test, ret, -ETIMEDOUT, "RPC timed out");
+	KUNIT_EXPECT_NE_MSG(test, ret, -EDEADLK, "RPC hung");
+	if (!row->any_result) {
+		KUNIT_EXPECT_EQ(test, ret, row->want);
+		if (row->bad_either)
+			KUNIT_EXPECT_EQ(test, after.bad_reply -
+					before.bad_reply + after.bad_xids -
+					before.bad_xids, 1UL);
+		else
+			KUNIT_EXPECT_EQ(test, after.bad_reply -
+					before.bad_reply,
+					(unsigned long)row->bad_reply);
+		if (!row->bad_either)
 			KUNIT_EXPECT_EQ(test, after.bad_xids - before.bad_xids,
-					(unsigned long)c->bad_xids);
-		if (c->bad_any)
-			KUNIT_EXPECT_EQ(test, after.bad_reply - before.bad_reply +
-					after.bad_xids - before.bad_xids,
-					(unsigned long)c->bad_any);
-		/* A good call right after must succeed. */
-		KUNIT_EXPECT_EQ_MSG(test, peer_call(SC_GOOD), 0,
-				    "good call after \"%s\"", c->name);
+					(unsigned long)row->bad_xids);
+		peer_expect_chunks(test, &row->call, &before, &after);
 	}
+	KUNIT_EXPECT_EQ_MSG(test, out.flag, 0U,
+			    "the peer found our arguments wrong");
+	peer_row_checks(test, row, &before, &after);
+}
+
+/* Private data rows: reconnect under @row's mode, probe, restore. */
+static void peer_row_private_data(struct kunit *test,
+				  const struct peer_row *row)
+{
+	struct peer_call mode = { .param = row->call.param };
+	struct peer_call probe = { .arg_len = 2000, .res_len = 2000,
+				   .res_want = 2000 };
+	struct peer_call big = { .arg_len = 6000 };
+	bool small = row->call.param != AM_RFC8797 &&
+		     row->call.param != AM_256K;
+	struct peer_counters b, a;
+
+	KUNIT_ASSERT_EQ(test, peer_call(test, SC_SET_ACCEPT, &mode, NULL), 0);
+	peer_wait_disconnect(test);
+	peer_read_counters(&b);
+	KUNIT_EXPECT_EQ(test, peer_call(test, SC_GOOD, &probe, NULL), 0);
+	peer_read_counters(&a);
+	KUNIT_EXPECT_GT(test, a.connect_count, b.connect_count);
+	KUNIT_EXPECT_EQ_MSG(test, a.nomsg_calls > b.nomsg_calls, small,
+			    "a 2000-byte Call as a Long Call");
+	KUNIT_EXPECT_EQ_MSG(test, a.reply_chunks > b.reply_chunks, small,
+			    "a 2000-byte Reply in a Reply chunk");
+	KUNIT_EXPECT_EQ(test, a.bad_reply, b.bad_reply);
+	if (row->call.param == AM_256K) {
+		peer_read_counters(&b);
+		KUNIT_EXPECT_EQ(test, peer_call(test, SC_GOOD, &big, NULL), 0);
+		peer_read_counters(&a);
+		KUNIT_EXPECT_GT_MSG(test, a.nomsg_calls, b.nomsg_calls,
+				    "a 6000-byte Call fits no 4 KiB buffer");
+	}
+	mode.param = AM_DEFAULT;
+	KUNIT_EXPECT_EQ(test, peer_call(test, SC_SET_ACCEPT, &mode, NULL), 0);
+	peer_wait_disconnect(test);
+}
+
+/* Shrink the grant to 4, run calls under it, then grow it back to 16. */
+static void peer_row_shrink(struct kunit *test, const struct peer_row *row)
+{
+	struct peer_call set = { .param = row->call.param };
+	struct peer_counters c;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, peer_call(test, SC_SET_CREDITS, &set, NULL), 0);
+	peer_read_counters(&c);
+	KUNIT_EXPECT_EQ(test, c.cwnd,
+			(unsigned long)row->call.param << RPC_CWNDSHIFT);
+	for (i = 0; i < 8; i++)
+		peer_expect_good_call(test, "the shrink");
+	peer_read_counters(&c);
+	KUNIT_EXPECT_EQ(test, c.cwnd,
+			(unsigned long)row->call.param << RPC_CWNDSHIFT);
+	set.param = 16;
+	KUNIT_EXPECT_EQ(test, peer_call(test, SC_SET_CREDITS, &set, NULL), 0);
+	peer_read_counters(&c);
+	KUNIT_EXPECT_EQ(test, c.cwnd, 16UL << RPC_CWNDSHIFT);
+}
+
+/*
+ * Run @n calls of procedure @idx shaped @shape at once; returns how many
+ * failed (a hang counts them all).
+ */
+static int peer_batch(struct kunit *test, unsigned int idx,
+		      const struct peer_call *shape, int n)
+{
+	struct peer_rpc **rpcs;
+	struct completion done;
+	atomic_t pending;
+	int i, failed = 0;
+
+	rpcs = kunit_kcalloc(test, n, sizeof(*rpcs), GFP_KERNEL);
+	if (!rpcs)
+		return n;
+	init_completion(&done);
+	atomic_set(&pending, 1);
+	for (i = 0; i < n; i++) {
+		rpcs[i] = peer_rpc_new(shape);
+		if (!rpcs[i])
+			continue;
+		rpcs[i]->pending = &pending;
+		rpcs[i]->batch = &done;
+		atomic_inc(&pending);
+		if (peer_rpc_start(rpcs[i], idx))
+			rpcs[i]->status = -EAGAIN;
+	}
+	if (!atomic_dec_and_test(&pending) &&
+	    !wait_for_completion_timeout(&done, 120 * HZ)) {
+		kunit_err(test, "calls at once hung for 120 s\n");
+		rpc_killall_tasks(peer_clnt);
+		wait_for_completion(&done);
+		failed = n;
+	}
+	for (i = 0; i < n; i++) {
+		if (!rpcs[i]) {
+			failed++;
+			continue;
+		}
+		if (rpcs[i]->status && failed < n) {
+			if (failed < 4)
+				kunit_err(test, "call %d returned %d\n", i,
+					  rpcs[i]->status);
+			failed++;
+		}
+		peer_rpc_put(rpcs[i]);
+	}
+	return min(failed, n);
+}
+
+/*
+ * 64 Calls with Write chunks in flight, none answered; the peer then
+ * disconnects.  On the new connection the client may have one Call
+ * outstanding until the first reply (the peer counts any more as a
+ * credit overrun), and every Call then completes with its data.
+ */
+static void peer_row_hold(struct kunit *test, const struct peer_row *row)
+{
+	u32 before[ST_COUNT], after[ST_COUNT];
+	struct peer_counters b, a;
+
+	peer_status(test, SC_STATUS, before);
+	peer_read_counters(&b);
+	KUNIT_EXPECT_EQ(test, peer_batch(test, row->idx, &row->call,
+					 PEER_CALLS_AT_ONCE), 0);
+	peer_read_counters(&a);
+	peer_status(test, SC_STATUS, after);
+	KUNIT_EXPECT_GT(test, a.connect_count, b.connect_count);
+	KUNIT_EXPECT_EQ_MSG(test, after[ST_OVERRUNS] - before[ST_OVERRUNS],
+			    0U, "credit overruns on the new connection");
+}
+
+/* Every row, then the peer's view of the client, then a good call. */
+static void xprtrdma_peer_row(struct kunit *test)
+{
+	const struct peer_row *row = test->param_value;
+	u32 before[ST_COUNT], after[ST_COUNT];
+
+	peer_status(test, SC_STATUS, before);
+	memcpy(peer_st_before, before, sizeof(before));
+	if (row->run)
+		row->run(test, row);
+	else
+		peer_row_run(test, row);
+	peer_status(test, SC_STATUS, after);
+	KUNIT_EXPECT_EQ_MSG(test, after[ST_OVERRUNS], before[ST_OVERRUNS],
+			    "the peer saw credit overruns");
+	KUNIT_EXPECT_EQ_MSG(test, after[ST_RETRANS_UNANSWERED],
+			    before[ST_RETRANS_UNANSWERED],
+			    "the peer saw an unanswered Call again on its connection");
+	KUNIT_EXPECT_EQ_MSG(test, after[ST_BAD_CALLS], before[ST_BAD_CALLS],
+			    "the peer found Calls it could not parse or verify");
+	KUNIT_EXPECT_EQ_MSG(test, after[ST_RDMA_ERRORS],
+			    before[ST_RDMA_ERRORS],
+			    "the peer's RDMA Reads or Writes failed");
+	peer_expect_good_call(test, row->name);
 }
 
 /* More good calls in sequence than the most credits we ever ask for. */
 static void xprtrdma_peer_many_sequential(struct kunit *test)
 {
+	struct peer_call shape = { READ_CHUNK, WRITE_CHUNK };
 	unsigned long t0 = jiffies;
 	int i, ret, failed = 0;
 
 	for (i = 0; i < 2 * RPCRDMA_MAX_REQUESTS; i++) {
-		ret = peer_call(SC_GOOD);
+		ret = peer_call(test, SC_GOOD, &shape, NULL);
 		if (ret) {
 			failed++;
 			kunit_err(test, "call %d returned %d\n", i, ret);
@@ -254,68 +1090,43 @@ static void xprtrdma_peer_many_sequential(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, failed, 0);
 }
 
-struct peer_batch {
-	atomic_t pending;
-	atomic_t failed;
-	struct completion done;
-};
-
-static void peer_batch_done(struct rpc_task *task, void *calldata)
-{
-	struct peer_batch *b = calldata;
-
-	if (task->tk_status)
-		atomic_inc(&b->failed);
-}
-
-static void peer_batch_release(void *calldata)
-{
-	struct peer_batch *b = calldata;
-
-	if (atomic_dec_and_test(&b->pending))
-		complete(&b->done);
-}
-
-static const struct rpc_call_ops peer_batch_ops = {
-	.rpc_call_done	= peer_batch_done,
-	.rpc_release	= peer_batch_release,
-};
-
-/* More good calls at once than the peer's credit grant. */
+/* More good calls at once than the peer's credit grant, every chunk type. */
 static void xprtrdma_peer_many_at_once(struct kunit *test)
 {
-	struct rpc_message msg = { .rpc_proc = &peer_procs[SC_GOOD] };
-	struct peer_batch *b;
+	static const struct peer_call shapes[] = {
+		{ INLINE_ARGS, INLINE_RES }, { READ_CHUNK }, { LONG_CALL },
+		{ WRITE_CHUNK }, { REPLY_CHUNK },
+	};
 	unsigned long t0 = jiffies;
-	int i;
+	u32 before[ST_COUNT], after[ST_COUNT];
+	unsigned int i;
 
-	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	atomic_set(&b->pending, 1);
-	init_completion(&b->done);
-	for (i = 0; i < PEER_CALLS_AT_ONCE; i++) {
-		struct rpc_task_setup setup = {
-			.rpc_client	= peer_clnt,
-			.rpc_message	= &msg,
-			.callback_ops	= &peer_batch_ops,
-			.callback_data	= b,
-			.flags		= RPC_TASK_ASYNC | RPC_TASK_SOFT |
-					  RPC_TASK_TIMEOUT,
-		};
-		struct rpc_task *task;
-
-		atomic_inc(&b->pending);
-		task = rpc_run_task(&setup);
-		if (IS_ERR(task))
-			atomic_inc(&b->failed);	/* rpc_release already ran */
-		else
-			rpc_put_task(task);
-	}
-	peer_batch_release(b);
-	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&b->done, 120 * HZ), 0UL);
-	kunit_info(test, "%d calls at once in %u ms\n", PEER_CALLS_AT_ONCE,
+	peer_status(test, SC_STATUS, before);
+	for (i = 0; i < ARRAY_SIZE(shapes); i++)
+		KUNIT_EXPECT_EQ_MSG(test, peer_batch(test, SC_GOOD, &shapes[i],
+						     PEER_CALLS_AT_ONCE), 0,
+				    "shape %u", i);
+	kunit_info(test, "%zu x %d calls at once in %u ms\n",
+		   ARRAY_SIZE(shapes), PEER_CALLS_AT_ONCE,
 		   jiffies_to_msecs(jiffies - t0));
-	KUNIT_EXPECT_EQ(test, atomic_read(&b->failed), 0);
+	peer_status(test, SC_STATUS, after);
+	KUNIT_EXPECT_EQ(test, after[ST_OVERRUNS], before[ST_OVERRUNS]);
+	KUNIT_EXPECT_EQ(test, after[ST_BAD_CALLS], before[ST_BAD_CALLS]);
+}
+
+/* Last: over the whole suite the peer saw no violation at all. */
+static void xprtrdma_peer_clean_record(struct kunit *test)
+{
+	u32 st[ST_COUNT];
+
+	peer_status(test, SC_STATUS, st);
+	kunit_info(test, "peer: %u calls, %u connections, %u overruns, %u+%u resent\n",
+		   st[ST_CALLS], st[ST_ACCEPTED], st[ST_OVERRUNS],
+		   st[ST_RETRANS_UNANSWERED], st[ST_RETRANS_ANSWERED]);
+	KUNIT_EXPECT_EQ(test, st[ST_OVERRUNS], 0U);
+	KUNIT_EXPECT_EQ(test, st[ST_RETRANS_UNANSWERED], 0U);
+	KUNIT_EXPECT_EQ(test, st[ST_BAD_CALLS], 0U);
+	KUNIT_EXPECT_EQ(test, st[ST_RDMA_ERRORS], 0U);
 }
 
 static int xprtrdma_peer_suite_init(struct kunit_suite *suite)
@@ -334,6 +1145,7 @@ static int xprtrdma_peer_suite_init(struct kunit_suite *suite)
 	};
 	struct rpc_clnt *clnt;
 
+	peer_procs_init();
 	args.addrsize = rpc_pton(&init_net, peer_addr, strlen(peer_addr),
 				 args.address, sizeof(ss));
 	if (!args.addrsize) {
@@ -358,9 +1170,10 @@ static void xprtrdma_peer_suite_exit(struct kunit_suite *suite)
 }
 
 static struct kunit_case xprtrdma_peer_cases[] = {
-	KUNIT_CASE_PARAM(xprtrdma_peer_scenario, peer_scenario_gen_params),
+	KUNIT_CASE_PARAM(xprtrdma_peer_row, peer_rows_gen_params),
 	KUNIT_CASE(xprtrdma_peer_many_sequential),
 	KUNIT_CASE(xprtrdma_peer_many_at_once),
+	KUNIT_CASE(xprtrdma_peer_clean_record),
 	{}
 };
 
