@@ -49,12 +49,12 @@ checkpatch:
 kunit:
 	tests/kunit/run
 
-# `make kunit` with tests/kunit/rpc_rdma_fuzz_test.c's seed and case count;
-# the guest's time limit grows with N (TCG runs a few thousand a second).
+# `make kunit` with tests/kunit/rpc_rdma_fuzz_test.c built for seed SEED and
+# N cases (tests/kunit/Kbuild); the guest's time limit grows with N.
 SEED ?= 0x$(shell od -An -N8 -tx8 /dev/urandom | tr -d " ")
 N ?= 1000000
 fuzz:
-	XPRTRDMA_KUNIT_PARAMS="seed=$(SEED) cases=$(N)" \
+	XPRTRDMA_FUZZ_SEED=$(SEED) XPRTRDMA_FUZZ_CASES=$(N) \
 	XPRTRDMA_KUNIT_TIMEOUT=$$((600 + $(N) / 1000)) tests/kunit/run
 
 smoke: modules

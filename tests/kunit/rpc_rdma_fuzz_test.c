@@ -15,8 +15,9 @@
  * field of the decoded header.
  *
  * Case i depends on the seed and i alone.  A failure prints both with the
- * offer and the image; `make fuzz SEED=s N=n` (module parameters seed and
- * cases) runs n cases from seed s.
+ * offer and the image; `make fuzz SEED=s N=n` builds the test for n cases
+ * from seed s.  Not module parameters: on 6.1 KUnit runs a module's
+ * suites (MODULE_STATE_COMING) before load_module() parses them.
  */
 
 #include <kunit/test.h>
@@ -32,6 +33,14 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 #define FUZZ_DEFAULT_SEED	0x8166a11cefULL
 #define FUZZ_DEFAULT_CASES	100000
+
+/* tests/kunit/Kbuild sets these for make fuzz */
+#ifndef FUZZ_SEED
+#define FUZZ_SEED		FUZZ_DEFAULT_SEED
+#endif
+#ifndef FUZZ_CASES
+#define FUZZ_CASES		FUZZ_DEFAULT_CASES
+#endif
 
 /*
  * Cases per KUnit row.  insmod waits for each row uninterruptibly, so a
@@ -63,13 +72,8 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 /* What the decoder must overwrite: memset into every header it fills */
 #define FUZZ_POISON		0xa5
 
-static unsigned long long fuzz_seed = FUZZ_DEFAULT_SEED;
-module_param_named(seed, fuzz_seed, ullong, 0444);
-MODULE_PARM_DESC(seed, "xprtrdma_reply_fuzz: PRNG seed");
-
-static unsigned int fuzz_cases = FUZZ_DEFAULT_CASES;
-module_param_named(cases, fuzz_cases, uint, 0444);
-MODULE_PARM_DESC(cases, "xprtrdma_reply_fuzz: number of cases");
+static const unsigned long long fuzz_seed = FUZZ_SEED;
+static const unsigned int fuzz_cases = FUZZ_CASES;
 
 static const char * const fuzz_fault_names[FUZZ_NR_FAULTS] = {
 	[RPCRDMA_REPLY_OK]			= "OK",
