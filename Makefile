@@ -5,6 +5,9 @@
 # make install      install to $(INSTALL_MOD_PATH)/lib/modules/KVER/updates
 # make check        every test: build (W=1), sparse, checkpatch, KUnit in the
 #                   debug VM, two-VM NFS/RDMA; ends with "N passed, N failed"
+# make fuzz SEED=s N=n
+#                   KUnit in the debug VM with the reply decoder fuzzed for n
+#                   cases (default 1000000) from seed s (default: a new one)
 # make demo         boot the VM pair, mount NFS over RDMA through xprtrdma.ko
 # make bench        throughput from the VM pair, ours and Debian's (not a test)
 
@@ -17,7 +20,7 @@ INSTALL_MOD_DIR ?= updates
 SMOKE_TRANSPORT ?= ours
 export SMOKE_TRANSPORT
 
-.PHONY: all modules clean install setup w1 sparse checkpatch kunit smoke smoke-debug peer check check-stages demo bench
+.PHONY: all modules clean install setup w1 sparse checkpatch kunit fuzz smoke smoke-debug peer check check-stages demo bench
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -45,6 +48,14 @@ checkpatch:
 
 kunit:
 	tests/kunit/run
+
+# `make kunit` with tests/kunit/rpc_rdma_fuzz_test.c built for seed SEED and
+# N cases (tests/kunit/Kbuild); the guest's time limit grows with N.
+SEED ?= 0x$(shell od -An -N8 -tx8 /dev/urandom | tr -d " ")
+N ?= 1000000
+fuzz:
+	XPRTRDMA_FUZZ_SEED=$(SEED) XPRTRDMA_FUZZ_CASES=$(N) \
+	XPRTRDMA_KUNIT_TIMEOUT=$$((600 + $(N) / 1000)) tests/kunit/run
 
 smoke: modules
 	tests/vm/smoke $(SMOKE_TRANSPORT)
