@@ -403,6 +403,7 @@ decode_write_chunk(struct xdr_stream *xdr, const struct rpcrdma_chunk *offer,
 	enum rpcrdma_reply_fault fault;
 	struct rpcrdma_wire_seg seg;
 	u32 count, i, sum = 0;
+	u64 offered = 0;
 	__be32 *p;
 
 	p = xdr_inline_decode(xdr, sizeof(*p));
@@ -417,8 +418,15 @@ decode_write_chunk(struct xdr_stream *xdr, const struct rpcrdma_chunk *offer,
 			return fault;
 		if (seg.ws_length > offer->ch_segs[i].ws_length)
 			return overrun;
+		/* One data item fills the segments in order (RFC 8166
+		 * §3.4.4): bytes after a short segment would be counted as
+		 * data though nobody Wrote them where they are read.
+		 */
+		if (seg.ws_length && sum != offered)
+			return RPCRDMA_REPLY_CHUNK_GAP;
 		if (check_add_overflow(sum, seg.ws_length, &sum))
 			return overrun;
+		offered += offer->ch_segs[i].ws_length;
 	}
 	*written = sum;
 	return RPCRDMA_REPLY_OK;

@@ -337,6 +337,7 @@ TRACE_DEFINE_ENUM(RPCRDMA_REPLY_NOMSG_NO_CHUNK);
 TRACE_DEFINE_ENUM(RPCRDMA_REPLY_MSG_AND_CHUNK);
 TRACE_DEFINE_ENUM(RPCRDMA_REPLY_BAD_ERRCODE);
 TRACE_DEFINE_ENUM(RPCRDMA_REPLY_NO_RPC_MSG);
+TRACE_DEFINE_ENUM(RPCRDMA_REPLY_CHUNK_GAP);
 
 #define show_reply_fault(x)						\
 	__print_symbolic(x,						\
@@ -353,7 +354,8 @@ TRACE_DEFINE_ENUM(RPCRDMA_REPLY_NO_RPC_MSG);
 		{ RPCRDMA_REPLY_NOMSG_NO_CHUNK, "nomsg_no_chunk" },	\
 		{ RPCRDMA_REPLY_MSG_AND_CHUNK, "msg_and_chunk" },	\
 		{ RPCRDMA_REPLY_BAD_ERRCODE, "bad_errcode" },	\
-		{ RPCRDMA_REPLY_NO_RPC_MSG, "no_rpc_msg" })
+		{ RPCRDMA_REPLY_NO_RPC_MSG, "no_rpc_msg" },	\
+		{ RPCRDMA_REPLY_CHUNK_GAP, "chunk_gap" })
 
 TRACE_EVENT(xprtrdma_reply_hdr_err,
 	TP_PROTO(const struct rpcrdma_rep *rep, __be32 xid),

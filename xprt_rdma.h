@@ -192,6 +192,7 @@ enum rpcrdma_reply_fault {
 	RPCRDMA_REPLY_MSG_AND_CHUNK,	/* RDMA_MSG, yet data in the Reply chunk */
 	RPCRDMA_REPLY_BAD_ERRCODE,	/* RDMA_ERROR with an unknown code */
 	RPCRDMA_REPLY_NO_RPC_MSG,	/* too short for any RPC reply */
+	RPCRDMA_REPLY_CHUNK_GAP,	/* data after a short segment */
 };
 
 /*
