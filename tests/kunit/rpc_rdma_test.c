@@ -318,6 +318,32 @@ static const struct reply_case reply_cases[] = {
 		.fault = RPCRDMA_REPLY_NO_RPC_MSG,
 	},
 	{
+		.rule = "RFC 8166 §3.4.4 a Write chunk has no data after a short segment",
+		.write_offered = 2,
+		.len = (4 + 1 + (1 + 1 + 2 * 4 + 1) + 1 + 6) * 4,
+		.wire = {
+			XID, 1, 32, 0, 0,
+			1, 2,		/* a Write chunk of two segments */
+			0x200, 8, OFF_HI, OFF_LO,	/* short ... */
+			0x201, 4096, OFF_HI, OFF_LO,	/* ... then data */
+			0, 0,
+			XID, 1, 0, 0, 0, 0,
+		},
+		.fault = RPCRDMA_REPLY_CHUNK_GAP,
+	},
+	{
+		.rule = "RFC 8166 §3.4.4 a Reply chunk has no data after a short segment",
+		.reply_offered = 2,
+		.len = (4 + 1 + 1 + (1 + 1 + 2 * 4)) * 4,
+		.wire = {
+			XID, 1, 32, 1, 0, 0,
+			1, 2,		/* a Reply chunk of two segments */
+			0x300, 0, OFF_HI, OFF_LO,	/* empty ... */
+			0x301, 200, OFF_HI, OFF_LO,	/* ... then data */
+		},
+		.fault = RPCRDMA_REPLY_CHUNK_GAP,
+	},
+	{
 		.rule = "RFC 8166 §3.5.3 RDMA_NOMSG needs a whole RPC reply in its chunk",
 		.reply_offered = 1,
 		.len = (4 + 1 + 1 + (1 + 1 + 4)) * 4,
