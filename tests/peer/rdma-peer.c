@@ -163,7 +163,11 @@ struct call_hdr {
 struct rpc_args {
 	__u32 proc, param, res_len, arg_len;
 	int args_ok;
+	int no_trailer;		/* the result ends with its data, as a READ */
 };
+
+/* In res_len: no trailer after the result's data */
+#define PEER_NO_TRAILER	0x80000000u
 
 struct conn {
 	struct rdma_cm_id *id;
@@ -562,6 +566,8 @@ static int parse_rpc(const __u8 *msg, size_t len, __u32 xid,
 	}
 	a->param = get32(&x);
 	a->res_len = get32(&x);
+	a->no_trailer = !!(a->res_len & PEER_NO_TRAILER);
+	a->res_len &= ~PEER_NO_TRAILER;
 	a->arg_len = get32(&x);
 	if (x.bad || (size_t)(x.end - x.p) < a->arg_len)
 		return -1;
@@ -648,7 +654,8 @@ static size_t build_rpc_reply(__u8 *dst, __u32 xid, const struct rpc_args *a,
 			d[i] = 0;
 		o.n += i / 4;
 	}
-	put32(&o, PEER_TRAILER ^ len);
+	if (!a->no_trailer)
+		put32(&o, PEER_TRAILER ^ len);
 	return o.n * 4;
 }
 
