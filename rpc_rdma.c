@@ -612,10 +612,11 @@ rpcrdma_decode_reply_fields(struct xdr_stream *xdr,
 		return RPCRDMA_REPLY_MSG_AND_CHUNK;
 	/* Nothing SUNRPC could take for a reply: a length of 0 would even
 	 * read as "no reply yet" and have the Call sent again forever.
+	 * Counted in bytes: xdr_stream_remaining() rounds a partial word up.
 	 */
 	if (hdr->rh_proc == RDMA_NOMSG ?
 	    hdr->rh_reply_len < RPCRDMA_MIN_RPC_REPLY :
-	    xdr_stream_remaining(xdr) < RPCRDMA_MIN_RPC_REPLY)
+	    xdr->buf->len - xdr_stream_pos(xdr) < RPCRDMA_MIN_RPC_REPLY)
 		return RPCRDMA_REPLY_NO_RPC_MSG;
 	return RPCRDMA_REPLY_OK;
 }

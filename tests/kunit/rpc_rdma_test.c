@@ -311,6 +311,12 @@ static const struct reply_case reply_cases[] = {
 		.fault = RPCRDMA_REPLY_NO_RPC_MSG,
 	},
 	{
+		.rule = "RFC 8166 §3.5.1 19 bytes inline, a partial last word, are no RPC reply",
+		.len = (4 + 1 + 1 + 1) * 4 + 19,
+		.wire = { XID, 1, 32, 0, 0, 0, 0, XID, 1, 1, 1, 1 },
+		.fault = RPCRDMA_REPLY_NO_RPC_MSG,
+	},
+	{
 		.rule = "RFC 8166 §3.5.1 a Write chunk without an inline RPC reply is refused",
 		.write_offered = 1,
 		.len = (4 + 1 + (1 + 1 + 4 + 1) + 1) * 4,
