@@ -649,6 +649,104 @@ rpcrdma_decode_reply(struct xdr_stream *xdr,
 }
 EXPORT_SYMBOL_IF_KUNIT(rpcrdma_decode_reply);
 
+/* ---- Reverse direction (RFC 8167) ---- */
+
+/* A counted array of RDMA segments, skipped unchecked */
+static bool skip_segments(struct xdr_stream *xdr)
+{
+	__be32 *p;
+
+	p = xdr_inline_decode(xdr, XDR_UNIT);
+	if (!p)
+		return false;
+	return xdr_inline_decode(xdr, (size_t)be32_to_cpup(p) *
+				 rpcrdma_segment_maxsz * XDR_UNIT) != NULL;
+}
+
+/*
+ * Step over the Read list, Write list and Reply chunk to where the RPC
+ * message starts, checking nothing but the bounds: the direction is all
+ * that is wanted here.  @chunked is set when any of them is present.
+ */
+static bool skip_chunk_lists(struct xdr_stream *xdr, bool *chunked)
+{
+	bool present;
+
+	/* Read list: (1, position, segment)*, 0 */
+	for (;;) {
+		if (decode_discrim(xdr, &present))
+			return false;
+		if (!present)
+			break;
+		*chunked = true;
+		if (!xdr_inline_decode(xdr, rpcrdma_readseg_maxsz * XDR_UNIT))
+			return false;
+	}
+	/* Write list: (1, count, segment[count])*, 0 */
+	for (;;) {
+		if (decode_discrim(xdr, &present))
+			return false;
+		if (!present)
+			break;
+		*chunked = true;
+		if (!skip_segments(xdr))
+			return false;
+	}
+	/* Reply chunk: 0, or 1, count, segment[count] */
+	if (decode_discrim(xdr, &present))
+		return false;
+	if (!present)
+		return true;
+	*chunked = true;
+	return skip_segments(xdr);
+}
+
+/**
+ * rpcrdma_bc_call_offset - is a received message a reverse-direction Call?
+ * @msg: the received bytes
+ * @len: their number
+ * @chunked: set when the transport header carries any chunk
+ *
+ * RFC 8167 §4: both directions share the connection's Receives, and a
+ * message is told apart by the msg_type of the RPC message behind its
+ * transport header, never by its XID (the server picks reverse XIDs,
+ * which may equal ours).  Only RDMA_MSG carries the RPC header inline;
+ * a header that is malformed or ends early is left to the Reply path,
+ * which refuses it.
+ *
+ * Context: any; takes no locks, never sleeps.
+ *
+ * Return: the offset of the RPC Call in @msg, or 0 when @msg is not a
+ * reverse-direction Call.
+ */
+VISIBLE_IF_KUNIT unsigned int rpcrdma_bc_call_offset(const void *msg,
+						     unsigned int len,
+						     bool *chunked)
+{
+	struct xdr_stream xdr;
+	struct xdr_buf buf;
+	unsigned int offset;
+	__be32 *p;
+
+	*chunked = false;
+	xdr_buf_init(&buf, (void *)msg, len);
+	buf.len = len;
+	xdr_init_decode(&xdr, &buf, (__be32 *)msg, NULL);
+	/* rdma_xid, rdma_vers, rdma_credit, rdma_proc */
+	p = xdr_inline_decode(&xdr, rpcrdma_fixed_maxsz * XDR_UNIT);
+	if (!p || p[1] != rpcrdma_version || p[3] != rdma_msg)
+		return 0;
+	if (!skip_chunk_lists(&xdr, chunked))
+		return 0;
+	offset = xdr_stream_pos(&xdr);
+	/* xid, msg_type */
+	p = xdr_inline_decode(&xdr, 2 * XDR_UNIT);
+	if (!p || p[1] != cpu_to_be32(RPC_CALL))
+		return 0;
+	return offset;
+}
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_bc_call_offset);
+
 /* ---- Calls: choose, register, marshal ---- */
 
 static void rpcrdma_shape(const struct xdr_buf *buf, unsigned int ddp_flag,
@@ -897,6 +995,83 @@ static int rpcrdma_prepare_send(struct rpcrdma_xprt *r_xprt,
 	}
 	r_xprt->rx_stats.pullup_copy_count += len;
 	req->rl_sge[0].length = hdrlen + len;
+	req->rl_wr.num_sge = 1;
+	return 0;
+}
+
+/**
+ * rpcrdma_encode_bc_reply - write a reverse-direction Reply to send
+ * @dst: the Send buffer
+ * @size: bytes of @dst the Send may use: at most what the server
+ *	receives inline
+ * @xid: the reverse Call's XID, as on the wire
+ * @credits: the backchannel credits granted to the server
+ * @reply: the RPC Reply the callback service encoded
+ *
+ * RDMA_MSG with no chunks, the RPC Reply inline after the header: the
+ * server offers no chunks in reverse Calls we accept, so a Reply that
+ * does not fit inline cannot be sent at all (RFC 8167).
+ *
+ * Context: any; takes no locks, never sleeps.
+ *
+ * Return: the bytes written, or -EMSGSIZE when the Reply does not fit.
+ */
+VISIBLE_IF_KUNIT int rpcrdma_encode_bc_reply(void *dst, unsigned int size,
+					     __be32 xid, u32 credits,
+					     const struct xdr_buf *reply)
+{
+	unsigned int hdrlen, len = reply->head[0].iov_len + reply->page_len +
+				   reply->tail[0].iov_len;
+	struct xdr_stream xdr;
+	struct xdr_buf hdrbuf;
+	u8 *p;
+
+	xdr_buf_init(&hdrbuf, dst, size);
+	hdrbuf.head[0].iov_len = 0;
+	xdr_init_encode(&xdr, &hdrbuf, dst, NULL);
+	/* no Read list, no Write list, no Reply chunk */
+	if (encode_fixed(&xdr, xid, credits, rdma_msg) ||
+	    encode_discrim(&xdr, false) || encode_discrim(&xdr, false) ||
+	    encode_discrim(&xdr, false))
+		return -EMSGSIZE;
+	hdrlen = xdr_stream_pos(&xdr);
+	if (len > size - hdrlen)
+		return -EMSGSIZE;
+
+	p = dst + hdrlen;
+	p += rpcrdma_copy_kvec(p, &reply->head[0], 0);
+	p += rpcrdma_copy_from_pages(p, reply);
+	rpcrdma_copy_kvec(p, &reply->tail[0], 0);
+	return hdrlen + len;
+}
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_encode_bc_reply);
+
+/**
+ * rpcrdma_marshal_bc_reply - put a reverse-direction Reply in its Send
+ * @r_xprt: the connected transport
+ * @rqst: a backchannel rqst holding the Reply in rq_snd_buf
+ *
+ * Context: the sending task holds the transport's write lock; never
+ * sleeps or allocates.
+ *
+ * Return: 0, or -EMSGSIZE when the Reply does not fit inline.
+ */
+int rpcrdma_marshal_bc_reply(struct rpcrdma_xprt *r_xprt,
+			     struct rpc_rqst *rqst)
+{
+	struct rpcrdma_req *req = rpcr_to_rdmar(rqst);
+	struct rpcrdma_regbuf *rb = &req->rl_sendbuf;
+	int len;
+
+	len = rpcrdma_encode_bc_reply(rb->rg_base,
+				      min(rb->rg_len,
+					  r_xprt->rx_ep->re_inline_send),
+				      rqst->rq_xid, RPCRDMA_BC_SLOTS,
+				      &rqst->rq_snd_buf);
+	if (len < 0)
+		return len;
+	r_xprt->rx_stats.pullup_copy_count += len - RPCRDMA_HDRLEN_MIN;
+	req->rl_sge[0].length = len;
 	req->rl_wr.num_sge = 1;
 	return 0;
 }
@@ -1210,7 +1385,8 @@ static void rpcrdma_decode_and_grant(struct rpcrdma_xprt *r_xprt,
  * invalidation (or this function, when none is left) completes the RPC.
  * A Reply that matches no RPC sent on this connection, or a second
  * Reply to one, is counted and dropped; a malformed Reply fails its RPC
- * with -EIO.
+ * with -EIO.  A reverse-direction Call, told apart by its RPC header
+ * before any XID lookup, goes to rpcrdma_bc_receive_call().
  *
  * Context: Receive completion; never allocates, and sleeps only to fence
  * the QP when a LOCAL_INV chain cannot be posted (frwr_unmap_async()).
@@ -1222,11 +1398,20 @@ void rpcrdma_reply_handler(struct rpcrdma_rep *rep)
 	struct rpc_xprt *xprt = &r_xprt->rx_xprt;
 	struct rpcrdma_req *req;
 	struct rpc_rqst *rqst;
+	unsigned int offset;
+	bool chunked;
 	__be32 xid;
 
 	if (rep->rr_len < sizeof(xid))
 		goto out_short;
 	xid = *(__be32 *)rep->rr_rdmabuf.rg_base;
+	/* The direction first: a reverse Call's XID is the server's */
+	offset = rpcrdma_bc_call_offset(rep->rr_rdmabuf.rg_base, rep->rr_len,
+					&chunked);
+	if (offset) {
+		rpcrdma_bc_receive_call(r_xprt, rep, offset, chunked);
+		return;
+	}
 
 	spin_lock(&xprt->queue_lock);
 	rqst = xprt_lookup_rqst(xprt, xid);

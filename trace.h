@@ -379,6 +379,80 @@ TRACE_EVENT(xprtrdma_reply_hdr_err,
 		  __entry->len, show_reply_fault(__entry->fault))
 );
 
+/* ---- backchannel (RFC 8167) ---- */
+
+TRACE_EVENT(xprtrdma_cb_setup,
+	TP_PROTO(const struct rpcrdma_xprt *r_xprt, unsigned int reqs),
+	TP_ARGS(r_xprt, reqs),
+	TP_STRUCT__entry(
+		__field(int, xprt_id)
+		__field(unsigned int, reqs)
+	),
+	TP_fast_assign(
+		__entry->xprt_id = r_xprt->rx_xprt.id;
+		__entry->reqs = reqs;
+	),
+	TP_printk("xprt=%d reqs=%u", __entry->xprt_id, __entry->reqs)
+);
+
+TRACE_EVENT(xprtrdma_cb_call,
+	TP_PROTO(const struct rpc_rqst *rqst),
+	TP_ARGS(rqst),
+	TP_STRUCT__entry(
+		__field(int, xprt_id)
+		__field(u32, xid)
+		__field(u32, len)
+	),
+	TP_fast_assign(
+		__entry->xprt_id = rqst->rq_xprt->id;
+		__entry->xid = be32_to_cpu(rqst->rq_xid);
+		__entry->len = rqst->rq_private_buf.len;
+	),
+	TP_printk("xprt=%d xid=0x%08x len=%u",
+		  __entry->xprt_id, __entry->xid, __entry->len)
+);
+
+DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_cb_reply);
+DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_cb_reply_err);
+
+TRACE_DEFINE_ENUM(RPCRDMA_BC_NOT_UP);
+TRACE_DEFINE_ENUM(RPCRDMA_BC_NO_SLOT);
+TRACE_DEFINE_ENUM(RPCRDMA_BC_CHUNKED);
+TRACE_DEFINE_ENUM(RPCRDMA_BC_TOO_BIG);
+TRACE_DEFINE_ENUM(RPCRDMA_BC_SHORT);
+
+#define show_bc_fault(x)						\
+	__print_symbolic(x,						\
+		{ RPCRDMA_BC_NOT_UP, "not_up" },			\
+		{ RPCRDMA_BC_NO_SLOT, "no_slot" },			\
+		{ RPCRDMA_BC_CHUNKED, "chunked" },			\
+		{ RPCRDMA_BC_TOO_BIG, "too_big" },			\
+		{ RPCRDMA_BC_SHORT, "short" })
+
+/* A reverse Call dropped: @offset is where its RPC Call starts */
+TRACE_EVENT(xprtrdma_cb_call_err,
+	TP_PROTO(const struct rpcrdma_rep *rep, unsigned int offset,
+		 enum rpcrdma_bc_fault fault),
+	TP_ARGS(rep, offset, fault),
+	TP_STRUCT__entry(
+		__field(u32, cq_id)
+		__field(int, completion_id)
+		__field(u32, xid)
+		__field(u32, len)
+		__field(unsigned int, fault)
+	),
+	TP_fast_assign(
+		__entry->cq_id = rep->rr_cid.ci_queue_id;
+		__entry->completion_id = rep->rr_cid.ci_completion_id;
+		__entry->xid = be32_to_cpup(rep->rr_rdmabuf.rg_base);
+		__entry->len = rep->rr_len - offset;
+		__entry->fault = fault;
+	),
+	TP_printk("cq.id=%u cid=%d xid=0x%08x len=%u fault=%s",
+		  __entry->cq_id, __entry->completion_id, __entry->xid,
+		  __entry->len, show_bc_fault(__entry->fault))
+);
+
 #endif /* _XPRTRDMA_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -122,6 +122,11 @@ static int xprt_rdma_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "send_errors %lu\n", st->send_errors);
 	seq_printf(seq, "post_send_errors %lu\n", st->post_send_errors);
 	seq_printf(seq, "remote_inv_rejected %lu\n", st->remote_inv_rejected);
+	seq_printf(seq, "bc_null_calls %lu\n", st->bc_null_calls);
+	seq_printf(seq, "bc_compound_calls %lu\n", st->bc_compound_calls);
+	seq_printf(seq, "bc_replies %lu\n", st->bc_replies);
+	seq_printf(seq, "bc_calls_dropped %lu\n", st->bc_calls_dropped);
+	seq_printf(seq, "bc_reply_errors %lu\n", st->bc_reply_errors);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(xprt_rdma_stats);
@@ -519,7 +524,8 @@ static int rpcrdma_marshal_begin(struct rpc_xprt *xprt,
  * Marshals the RPC into an RPC-over-RDMA message (rpc_rdma.c picks the
  * chunks and registers their memory), makes sure a Receive is posted for
  * the reply, then posts the REG_MRs and the Send in one chain.  There are
- * no partial sends.
+ * no partial sends.  A backchannel rqst carries a reverse Reply instead
+ * (rpcrdma_bc_send_reply()).
  *
  * Context: RPC task context; the caller holds the transport's write
  * lock.  Never sleeps or allocates.
@@ -535,6 +541,8 @@ static int xprt_rdma_send_request(struct rpc_rqst *rqst)
 	struct rpcrdma_req *req = rpcr_to_rdmar(rqst);
 	int rc;
 
+	if (bc_prealloc(rqst))
+		return rpcrdma_bc_send_reply(rqst);
 	if (!xprt_connected(xprt) || !r_xprt->rx_ep)
 		return -ENOTCONN;
 	if (!xprt_request_get_cong(xprt, rqst))
@@ -655,30 +663,6 @@ static void xprt_rdma_print_stats(struct rpc_xprt *xprt, struct seq_file *seq)
 		   st->reply_waits_for_send);
 }
 
-/*
- * The RFC 8167 backchannel is not implemented: these let an NFSv4.1
- * session be created, with one callback slot that is never served.  The
- * server then finds the callback path down and holds back delegations.
- */
-static int xprt_rdma_bc_setup(struct rpc_xprt *xprt, unsigned int min_reqs)
-{
-	return 0;
-}
-
-static size_t xprt_rdma_bc_maxpayload(struct rpc_xprt *xprt)
-{
-	return RPCRDMA_MIN_INLINE;
-}
-
-static unsigned int xprt_rdma_bc_num_slots(struct rpc_xprt *xprt)
-{
-	return 1;
-}
-
-static void xprt_rdma_bc_destroy(struct rpc_xprt *xprt, unsigned int max_reqs)
-{
-}
-
 /**
  * xprt_rdma_enable_swap - a swapfile is activated on this transport
  * @xprt: the transport
@@ -735,6 +719,7 @@ static const struct rpc_xprt_ops xprt_rdma_procs = {
 	.bc_setup		= xprt_rdma_bc_setup,
 	.bc_maxpayload		= xprt_rdma_bc_maxpayload,
 	.bc_num_slots		= xprt_rdma_bc_num_slots,
+	.bc_free_rqst		= xprt_rdma_bc_free_rqst,
 	.bc_destroy		= xprt_rdma_bc_destroy,
 };
 

@@ -150,11 +150,11 @@ static int rpcrdma_reps_create(struct rpcrdma_xprt *r_xprt)
 	struct rpcrdma_rep *rep;
 	unsigned int i;
 
-	/* Every slot can hold one rep while its reply is being handled
-	 * while another is posted for it; one more keeps a Receive posted
-	 * while a stray reply is being dropped.
+	/* Every slot, forward or backchannel, can hold one rep while its
+	 * message is being handled while another is posted for it; one
+	 * more keeps a Receive posted while a stray message is dropped.
 	 */
-	buf->rb_rep_count = 2 * buf->rb_max_requests + 1;
+	buf->rb_rep_count = 2 * (buf->rb_max_requests + RPCRDMA_BC_SLOTS) + 1;
 	buf->rb_reps = kcalloc(buf->rb_rep_count, sizeof(*rep), GFP_KERNEL);
 	if (!buf->rb_reps)
 		return -ENOMEM;
@@ -207,14 +207,17 @@ int rpcrdma_buffer_create(struct rpcrdma_xprt *r_xprt)
 	INIT_LIST_HEAD(&buf->rb_free_reps);
 	INIT_LIST_HEAD(&buf->rb_mrs);
 	INIT_LIST_HEAD(&buf->rb_all_mrs);
+	INIT_LIST_HEAD(&buf->rb_bc_free);
 	init_rwsem(&buf->rb_mr_sem);
 	buf->rb_max_requests = RPCRDMA_MAX_REQUESTS;
+	buf->rb_bc_users = 0;
 
-	for (i = 0; i < buf->rb_max_requests; i++) {
+	for (i = 0; i < buf->rb_max_requests + RPCRDMA_BC_SLOTS; i++) {
 		req = rpcrdma_req_create(r_xprt);
 		if (!req)
 			return -ENOMEM;
-		list_add_tail(&req->rl_list, &buf->rb_free_reqs);
+		list_add_tail(&req->rl_list, i < buf->rb_max_requests ?
+			      &buf->rb_free_reqs : &buf->rb_bc_free);
 	}
 	return rpcrdma_reps_create(r_xprt);
 }
@@ -235,6 +238,7 @@ void rpcrdma_buffer_destroy(struct rpcrdma_buffer *buf)
 	list_for_each_entry_safe(req, next, &buf->rb_all_reqs, rl_all)
 		rpcrdma_req_destroy(req);
 	INIT_LIST_HEAD(&buf->rb_free_reqs);
+	INIT_LIST_HEAD(&buf->rb_bc_free);
 	rpcrdma_reps_destroy(buf);
 }
 
@@ -480,8 +484,12 @@ static bool rpcrdma_post_one_recv(struct rpcrdma_xprt *r_xprt,
 }
 
 /**
- * rpcrdma_post_recvs - keep re_max_requests Receives posted
+ * rpcrdma_post_recvs - keep a Receive posted for every message in flight
  * @r_xprt: the transport
+ *
+ * re_max_requests for the forward Replies the server's credits allow,
+ * and RPCRDMA_BC_SLOTS for its reverse Calls: with rnr_retry_count 0,
+ * a message that finds no Receive posted kills the connection.
  *
  * Context: any; never sleeps or allocates.  Callers race freely: each
  * posting reserves its place in re_receive_count first.
@@ -494,7 +502,7 @@ void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt)
 		return;
 	for (;;) {
 		if (atomic_inc_return(&ep->re_receive_count) >
-		    ep->re_max_requests)
+		    ep->re_max_requests + RPCRDMA_BC_SLOTS)
 			break;
 		if (!rpcrdma_post_one_recv(r_xprt, ep))
 			break;
@@ -669,7 +677,9 @@ static int rpcrdma_ep_resolve(struct rpcrdma_xprt *r_xprt,
 /*
  * Size the queues from the device: re_max_requests Sends, each preceded
  * by up to one REG_MR per pool MR and followed by one LOCAL_INV per pool
- * MR, and one more WR on each queue for ib_drain_qp()'s drain WR.
+ * MR; a Send and a Receive per backchannel slot (a reverse Reply, a
+ * reverse Call); and one more WR on each queue for ib_drain_qp()'s
+ * drain WR.
  */
 VISIBLE_IF_KUNIT int rpcrdma_ep_size(struct rpcrdma_ep *ep,
 				     const struct ib_device *device)
@@ -685,15 +695,21 @@ VISIBLE_IF_KUNIT int rpcrdma_ep_size(struct rpcrdma_ep *ep,
 		return -EOPNOTSUPP;
 
 	ep->re_max_requests = RPCRDMA_MAX_REQUESTS;
-	if (ep->re_max_requests * per_req + 1 > attrs->max_qp_wr)
-		ep->re_max_requests = (attrs->max_qp_wr - 1) / per_req;
+	if (attrs->max_qp_wr < RPCRDMA_BC_SLOTS + 1)
+		return -EOPNOTSUPP;
+	if (ep->re_max_requests * per_req + RPCRDMA_BC_SLOTS + 1 >
+	    attrs->max_qp_wr)
+		ep->re_max_requests = (attrs->max_qp_wr - RPCRDMA_BC_SLOTS - 1) /
+				      per_req;
 	if (ep->re_max_requests < 2)
 		return -EOPNOTSUPP;
 
 	ep->re_attr.event_handler = NULL;
 	ep->re_attr.qp_context = ep;
-	ep->re_attr.cap.max_send_wr = ep->re_max_requests * per_req + 1;
-	ep->re_attr.cap.max_recv_wr = ep->re_max_requests + 1;
+	ep->re_attr.cap.max_send_wr = ep->re_max_requests * per_req +
+				      RPCRDMA_BC_SLOTS + 1;
+	ep->re_attr.cap.max_recv_wr = ep->re_max_requests +
+				      RPCRDMA_BC_SLOTS + 1;
 	ep->re_attr.cap.max_send_sge = RPCRDMA_MAX_SEND_SGES;
 	ep->re_attr.cap.max_recv_sge = 1;
 	ep->re_attr.cap.max_inline_data = 0;

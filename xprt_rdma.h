@@ -8,7 +8,9 @@
  *                         to xprt_rdma_destroy().
  *   struct rpcrdma_req    one per RPC slot; allocated at setup with its
  *                         Send buffer, call and reply buffers.  The Send
- *                         buffer is DMA-mapped at each connect.
+ *                         buffer is DMA-mapped at each connect.  Another
+ *                         RPCRDMA_BC_SLOTS carry reverse-direction Calls
+ *                         and their Replies (backchannel.c).
  *   struct rpcrdma_ep     one per connection attempt: cm_id, PD, CQs, QP
  *                         and the MRs.  Created by rpcrdma_xprt_connect(),
  *                         destroyed by rpcrdma_xprt_disconnect().
@@ -41,6 +43,14 @@
 
 /* RPC slots, hence the most credits we ask for */
 #define RPCRDMA_MAX_REQUESTS		128
+
+/*
+ * Backchannel slots (RFC 8167): the reverse-direction Calls the server
+ * may have outstanding at once.  bc_num_slots caps the NFSv4.1 session's
+ * back channel at this, each reverse Reply grants it as the server's
+ * credit, and this many Receives are posted beyond the forward credits.
+ */
+#define RPCRDMA_BC_SLOTS		4
 
 /*
  * Largest RPC payload: 1 MiB of data plus the pages that a misaligned
@@ -201,6 +211,23 @@ enum rpcrdma_reply_fault {
  * or an RDMA_NOMSG whose Reply chunk holds less, carries no RPC reply.
  */
 #define RPCRDMA_MIN_RPC_REPLY		(5 * XDR_UNIT)
+
+/*
+ * The shortest RPC Call (RFC 5531 §9): xid, CALL, rpcvers, prog, vers,
+ * proc, and an AUTH_NONE credential and verifier (flavor and length
+ * each).
+ */
+#define RPCRDMA_MIN_RPC_CALL		(10 * XDR_UNIT)
+
+/* Why a reverse-direction Call was refused (RFC 8167; backchannel.c). */
+enum rpcrdma_bc_fault {
+	RPCRDMA_BC_OK = 0,
+	RPCRDMA_BC_NOT_UP,		/* no back channel is set up */
+	RPCRDMA_BC_NO_SLOT,		/* more Calls outstanding than slots */
+	RPCRDMA_BC_CHUNKED,		/* carries chunks: we take inline only */
+	RPCRDMA_BC_TOO_BIG,		/* longer than bc_maxpayload */
+	RPCRDMA_BC_SHORT,		/* too short for an RPC Call */
+};
 
 /* A reply's transport header, every field checked against the offer. */
 struct rpcrdma_reply_hdr {
@@ -377,8 +404,11 @@ struct rpcrdma_ep {
 
 /**
  * struct rpcrdma_buffer - the pools a transport draws from
- * @rb_lock: protects the free lists @rb_free_reqs, @rb_free_reps and
- *	@rb_mrs; never held across anything but list operations
+ * @rb_lock: protects the free lists @rb_free_reqs, @rb_free_reps,
+ *	@rb_mrs and @rb_bc_free, and @rb_bc_users; never held across
+ *	anything but list operations, except that a reverse Call is queued
+ *	to the callback service under it (backchannel.c: rb_lock, then the
+ *	service's queue lock), so none is queued after bc_destroy
  * @rb_free_reqs: free RPC slots
  * @rb_all_reqs: every req
  * @rb_free_reps: reps neither posted nor in use
@@ -388,7 +418,14 @@ struct rpcrdma_ep {
  *	while the connection's MRs are destroyed
  * @rb_reps: every rep; their buffers are DMA-mapped while connected
  * @rb_rep_count: number of entries in @rb_reps
- * @rb_max_requests: number of reqs
+ * @rb_max_requests: number of forward reqs
+ * @rb_bc_free: backchannel reqs not holding a reverse Call.  A reverse
+ *	Call takes one (rpcrdma_bc_receive_call()); it is SUNRPC's from
+ *	then until bc_free_rqst gives it back, after the Reply is sent or
+ *	the Call is dropped.  Also on @rb_all_reqs, so their Send buffers
+ *	are mapped with the forward ones.
+ * @rb_bc_users: back channels set up on this transport (bc_setup less
+ *	bc_destroy); reverse Calls are dropped while it is 0
  */
 struct rpcrdma_buffer {
 	spinlock_t		rb_lock;	/* the free lists */
@@ -401,6 +438,8 @@ struct rpcrdma_buffer {
 	struct rpcrdma_rep	*rb_reps;
 	unsigned int		rb_rep_count;
 	unsigned int		rb_max_requests;
+	struct list_head	rb_bc_free;
+	unsigned int		rb_bc_users;
 };
 
 /**
@@ -434,6 +473,13 @@ struct rpcrdma_buffer {
  * @send_errors: Send WRs that completed with an error
  * @post_send_errors: ib_post_send() failures
  * @remote_inv_rejected: Remote Invalidations of rkeys we did not offer
+ * @bc_null_calls: reverse Calls of procedure 0 (CB_NULL) handed to the
+ *	callback service
+ * @bc_compound_calls: reverse Calls of other procedures (CB_COMPOUND,
+ *	each opening with CB_SEQUENCE on NFSv4.1) handed to it
+ * @bc_replies: reverse Replies sent
+ * @bc_calls_dropped: reverse Calls refused (trace: xprtrdma_cb_call_err)
+ * @bc_reply_errors: reverse Replies not sent (trace: xprtrdma_cb_reply_err)
  */
 struct rpcrdma_stats {
 	unsigned long		read_chunk_count;
@@ -459,6 +505,11 @@ struct rpcrdma_stats {
 	unsigned long		send_errors;
 	unsigned long		post_send_errors;
 	unsigned long		remote_inv_rejected;
+	unsigned long		bc_null_calls;
+	unsigned long		bc_compound_calls;
+	unsigned long		bc_replies;
+	unsigned long		bc_calls_dropped;
+	unsigned long		bc_reply_errors;
 };
 
 /**
@@ -516,6 +567,17 @@ void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt);
 struct rpcrdma_mr *rpcrdma_mr_get(struct rpcrdma_xprt *r_xprt);
 void rpcrdma_mr_put(struct rpcrdma_mr *mr);
 
+/* backchannel.c */
+int xprt_rdma_bc_setup(struct rpc_xprt *xprt, unsigned int min_reqs);
+size_t xprt_rdma_bc_maxpayload(struct rpc_xprt *xprt);
+unsigned int xprt_rdma_bc_num_slots(struct rpc_xprt *xprt);
+void xprt_rdma_bc_free_rqst(struct rpc_rqst *rqst);
+void xprt_rdma_bc_destroy(struct rpc_xprt *xprt, unsigned int max_reqs);
+int rpcrdma_bc_send_reply(struct rpc_rqst *rqst);
+void rpcrdma_bc_receive_call(struct rpcrdma_xprt *r_xprt,
+			     struct rpcrdma_rep *rep, unsigned int offset,
+			     bool chunked);
+
 /* frwr_ops.c */
 int frwr_query_device(struct rpcrdma_ep *ep, const struct ib_device *device);
 unsigned int frwr_max_payload(const struct rpcrdma_ep *ep);
@@ -539,6 +601,8 @@ int rpcrdma_prepare_rcv_pages(struct xdr_buf *buf);
 int rpcrdma_marshal_req(struct rpcrdma_xprt *r_xprt, struct rpc_rqst *rqst);
 void rpcrdma_reply_handler(struct rpcrdma_rep *rep);
 void rpcrdma_complete_rqst(struct rpcrdma_rep *rep);
+int rpcrdma_marshal_bc_reply(struct rpcrdma_xprt *r_xprt,
+			     struct rpc_rqst *rqst);
 void rpcrdma_cm_private_apply(struct rpcrdma_ep *ep, const void *data,
 			      u8 len);
 void rpcrdma_cm_private_init(struct rpcrdma_connect_private *pmsg,
@@ -566,6 +630,10 @@ rpcrdma_choose_reply(const struct rpcrdma_msg_shape *reply,
 		     unsigned int max_inline_recv);
 int rpcrdma_place_inline(struct xdr_buf *rcv, const u8 *src,
 			 unsigned int len, u32 written);
+unsigned int rpcrdma_bc_call_offset(const void *msg, unsigned int len,
+				    bool *chunked);
+int rpcrdma_encode_bc_reply(void *dst, unsigned int size, __be32 xid,
+			    u32 credits, const struct xdr_buf *reply);
 #endif
 
 #endif /* _XPRTRDMA_XPRT_RDMA_H */

@@ -42,9 +42,9 @@ static const struct caps_case caps_cases[] = {
 	  .fr_depth = 1, .send_sge = 1, .qp_wr = 16384,
 	  .payload = ((RPCRDMA_MAX_CHUNK_SEGS - 2) - 2) * PAGE_SIZE,
 	  .requests = RPCRDMA_MAX_REQUESTS },
-	{ .rule = "a small max_qp_wr lowers the credits we ask for",
+	{ .rule = "a small max_qp_wr lowers the credits we ask for, never the backchannel's WRs",
 	  .fr_depth = 512, .send_sge = 1, .qp_wr = 100,
-	  .payload = SZ_1M, .requests = (100 - 1) / 7 },
+	  .payload = SZ_1M, .requests = (100 - RPCRDMA_BC_SLOTS - 1) / 7 },
 	{ .rule = "a device without FRWR is refused",
 	  .no_frwr = true, .fr_depth = 512, .send_sge = 4, .qp_wr = 16384,
 	  .result = -EOPNOTSUPP },
@@ -90,6 +90,13 @@ static void device_caps_test(struct kunit *test)
 	KUNIT_EXPECT_LE(test, ep->re_attr.cap.max_send_sge, c->send_sge);
 	KUNIT_EXPECT_LE(test, ep->re_attr.cap.max_send_wr, c->qp_wr);
 	KUNIT_EXPECT_LE(test, ep->re_attr.cap.max_recv_wr, c->qp_wr);
+	/* RFC 8167: a Receive for each forward credit and each reverse
+	 * Call slot, plus the drain WR; a Send for each reverse Reply too
+	 */
+	KUNIT_EXPECT_EQ(test, ep->re_attr.cap.max_recv_wr,
+			ep->re_max_requests + RPCRDMA_BC_SLOTS + 1);
+	KUNIT_EXPECT_GE(test, ep->re_attr.cap.max_send_wr,
+			ep->re_max_requests + RPCRDMA_BC_SLOTS + 1);
 
 	/* The transport header has room for every segment a chunk needs */
 	KUNIT_EXPECT_LE(test, ep->re_max_rdma_segs, RPCRDMA_MAX_CHUNK_SEGS);
