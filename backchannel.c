@@ -35,7 +35,8 @@
  * @min_reqs: reverse Calls the caller wants to be able to take at once
  *
  * The backchannel reqs exist for the life of the transport; this only
- * opens the transport to reverse Calls.
+ * opens the transport to reverse Calls, counting @min_reqs in
+ * rb_bc_users.
  *
  * Context: process context.
  *
@@ -48,7 +49,7 @@ int xprt_rdma_bc_setup(struct rpc_xprt *xprt, unsigned int min_reqs)
 	if (min_reqs > RPCRDMA_BC_SLOTS)
 		return -EINVAL;
 	spin_lock(&buf->rb_lock);
-	buf->rb_bc_users++;
+	buf->rb_bc_users += min_reqs;
 	spin_unlock(&buf->rb_lock);
 	trace_xprtrdma_cb_setup(rpcx_to_rdmax(xprt), min_reqs);
 	return 0;
@@ -57,9 +58,11 @@ int xprt_rdma_bc_setup(struct rpc_xprt *xprt, unsigned int min_reqs)
 /**
  * xprt_rdma_bc_destroy - a back channel on this transport is torn down
  * @xprt: the transport
- * @max_reqs: the @min_reqs of the matching xprt_rdma_bc_setup()
+ * @max_reqs: the @min_reqs of the matching xprt_rdma_bc_setup(), or
+ *	UINT_MAX when the transport itself is destroyed (xprt_destroy_cb())
  *
- * Once the last one is gone, no reverse Call is queued any more.
+ * Once none is left, no reverse Call is queued any more.  SUNRPC also
+ * calls this for transports that never had one set up.
  *
  * Context: process context.
  */
@@ -68,8 +71,7 @@ void xprt_rdma_bc_destroy(struct rpc_xprt *xprt, unsigned int max_reqs)
 	struct rpcrdma_buffer *buf = &rpcx_to_rdmax(xprt)->rx_buf;
 
 	spin_lock(&buf->rb_lock);
-	if (!WARN_ON_ONCE(!buf->rb_bc_users))
-		buf->rb_bc_users--;
+	buf->rb_bc_users -= min(max_reqs, buf->rb_bc_users);
 	spin_unlock(&buf->rb_lock);
 }
 

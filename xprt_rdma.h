@@ -424,8 +424,9 @@ struct rpcrdma_ep {
  *	then until bc_free_rqst gives it back, after the Reply is sent or
  *	the Call is dropped.  Also on @rb_all_reqs, so their Send buffers
  *	are mapped with the forward ones.
- * @rb_bc_users: back channels set up on this transport (bc_setup less
- *	bc_destroy); reverse Calls are dropped while it is 0
+ * @rb_bc_users: reverse Calls the back channels set up on this transport
+ *	asked for (bc_setup's min_reqs, less bc_destroy's max_reqs); reverse
+ *	Calls are dropped while it is 0
  */
 struct rpcrdma_buffer {
 	spinlock_t		rb_lock;	/* the free lists */
