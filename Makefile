@@ -1,18 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make              build xprtrdma.ko against KDIR (default: the running
-#                   kernel's build dir, else Debian's newest 6.1 headers)
+#                   kernel's build dir, else Debian's newest 6.1 headers,
+#                   KDIR61); KDIR=$(KDIR612), Debian's newest 6.12 headers,
+#                   builds it for 6.12
 # make install      install to $(INSTALL_MOD_PATH)/lib/modules/KVER/updates
-# make check        every test: build (W=1), sparse, checkpatch, KUnit in the
-#                   debug VM, two-VM NFS/RDMA; ends with "N passed, N failed"
+# make check        every test: build (W=1), sparse, checkpatch against
+#                   KDIR61 and KDIR612, KUnit in the debug VM, two-VM
+#                   NFS/RDMA; ends with "N passed, N failed"
 # make fuzz SEED=s N=n
 #                   KUnit in the debug VM with the reply decoder fuzzed for n
 #                   cases (default 1000000) from seed s (default: a new one)
 # make demo         boot the VM pair, mount NFS over RDMA through xprtrdma.ko
 # make bench        throughput from the VM pair, ours and Debian's (not a test)
 
-KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1))
+# Debian 12's newest headers of each kernel series we support
+KDIR61 ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
+KDIR612 ?= $(shell ls -d /usr/src/linux-headers-6.12.*+deb12-amd64 2>/dev/null | sort -V | tail -n 1)
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) $(KDIR61))
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 INSTALL_MOD_DIR ?= updates
 # The client transport of the two-VM smoke test: ours, or Debian's rpcrdma
@@ -68,12 +73,13 @@ smoke-debug:
 peer:
 	tests/peer/run
 
-# KDIR is evaluated again after setup, which may have installed the headers.
+# The KDIRs are evaluated again after setup, which may have installed the
+# headers.  Debian's 6.1 and 6.12 named explicitly, whatever the host runs.
 check: setup
 	$(MAKE) check-stages
 
 check-stages:
-	tests/check $(KDIR)
+	tests/check $(KDIR61) $(KDIR612)
 
 demo: setup
 	$(MAKE) modules

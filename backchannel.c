@@ -120,7 +120,6 @@ static void rpcrdma_bc_init_rqst(struct rpcrdma_xprt *r_xprt,
 	rqst->rq_xprt = xprt;
 	rqst->rq_xid = xid;
 	rqst->rq_connect_cookie = xprt->connect_cookie;
-	INIT_LIST_HEAD(&rqst->rq_bc_list);
 
 	/* The Call: bc_svc_process() reads rq_rcv_buf up to
 	 * rq_private_buf.len
@@ -152,10 +151,7 @@ static void rpcrdma_bc_init_rqst(struct rpcrdma_xprt *r_xprt,
 static void rpcrdma_bc_enqueue(struct svc_serv *serv, struct rpc_rqst *rqst)
 {
 	xprt_get(rqst->rq_xprt);
-	spin_lock_bh(&serv->sv_cb_lock);
-	list_add(&rqst->rq_bc_list, &serv->sv_cb_list);
-	spin_unlock_bh(&serv->sv_cb_lock);
-	wake_up(&serv->sv_cb_waitq);
+	rpcrdma_svc_queue_bc_call(serv, rqst);
 }
 
 /* Take a backchannel req for a Call and queue it, or say why not */

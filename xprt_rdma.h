@@ -34,6 +34,8 @@
 #include <rdma/ib_verbs.h>
 #include <rdma/rdma_cm.h>
 
+#include "compat.h"
+
 /* NFS/RDMA's IANA port (RFC 5666 Section 12.2, RFC 8267 Section 6) */
 #define RPCRDMA_NFS_PORT		20049
 
