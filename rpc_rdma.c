@@ -10,6 +10,7 @@
 
 #include <linux/highmem.h>
 #include <linux/overflow.h>
+#include <linux/sunrpc/auth.h>
 #include <linux/sunrpc/xdr.h>
 #include <kunit/visibility.h>
 
@@ -749,14 +750,35 @@ EXPORT_SYMBOL_IF_KUNIT(rpcrdma_bc_call_offset);
 
 /* ---- Calls: choose, register, marshal ---- */
 
-static void rpcrdma_shape(const struct xdr_buf *buf, unsigned int ddp_flag,
-			  struct rpcrdma_msg_shape *shape)
+/**
+ * rpcrdma_shape - what chunk choice needs to know about an xdr_buf
+ * @buf: an RPC's rq_snd_buf or rq_rcv_buf
+ * @ddp_flag: XDRBUF_WRITE for a Call, XDRBUF_READ for a Reply: the upper
+ *	layer's mark for DDP-eligible pages (RFC 8267)
+ * @au_flags: the RPC's auth flavour's au_flags
+ * @shape: filled in
+ *
+ * No direct data placement when the flavour touches the data
+ * (RPCAUTH_AUTH_DATATOUCH: RPCSEC_GSS integrity and privacy, RFC 8267):
+ * the checksum or the ciphertext covers the whole message, so a payload
+ * the server placed or fetched apart from it would be unprotected, and
+ * a krb5p READ would cross the fabric in cleartext.  Such messages go
+ * inline, as a Long Call or into a Reply chunk, with no XDR pad dropped.
+ *
+ * Context: any; takes no locks, never sleeps.
+ */
+VISIBLE_IF_KUNIT void rpcrdma_shape(const struct xdr_buf *buf,
+				    unsigned int ddp_flag,
+				    unsigned long au_flags,
+				    struct rpcrdma_msg_shape *shape)
 {
 	shape->ms_head = buf->head[0].iov_len;
 	shape->ms_pages = buf->page_len;
 	shape->ms_tail = buf->tail[0].iov_len;
-	shape->ms_ddp = buf->flags & ddp_flag;
+	shape->ms_ddp = (buf->flags & ddp_flag) &&
+			!(au_flags & RPCAUTH_AUTH_DATATOUCH);
 }
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_shape);
 
 /*
  * Pieces for rl_segments: each within one page.  The head and tail are
@@ -1132,15 +1154,17 @@ int rpcrdma_marshal_req(struct rpcrdma_xprt *r_xprt, struct rpc_rqst *rqst)
 	struct rpcrdma_msg_shape shape;
 	enum rpcrdma_call_form call;
 	enum rpcrdma_reply_form reply;
+	unsigned long au_flags;
 	int rc;
 
 	req->rl_chunks.rc_read.ch_nsegs = 0;
 	req->rl_chunks.rc_write.ch_nsegs = 0;
 	req->rl_chunks.rc_reply.ch_nsegs = 0;
 
-	rpcrdma_shape(&rqst->rq_snd_buf, XDRBUF_WRITE, &shape);
+	au_flags = rqst->rq_cred ? rqst->rq_cred->cr_auth->au_flags : 0;
+	rpcrdma_shape(&rqst->rq_snd_buf, XDRBUF_WRITE, au_flags, &shape);
 	call = rpcrdma_choose_call(&shape, ep->re_max_inline_send);
-	rpcrdma_shape(&rqst->rq_rcv_buf, XDRBUF_READ, &shape);
+	rpcrdma_shape(&rqst->rq_rcv_buf, XDRBUF_READ, au_flags, &shape);
 	reply = rpcrdma_choose_reply(&shape, ep->re_max_inline_recv);
 
 	rc = rpcrdma_call_chunks(r_xprt, req, call);

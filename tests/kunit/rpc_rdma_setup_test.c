@@ -6,6 +6,7 @@
 
 #include <kunit/test.h>
 #include <linux/module.h>
+#include <linux/sunrpc/auth.h>
 
 #include "xprt_rdma.h"
 
@@ -98,6 +99,86 @@ static void reply_choice_test(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, rpcrdma_choose_reply(&c->shape, c->max_inline),
 			c->form);
+}
+
+/* ---- Chunk choice and the auth flavour ---- */
+
+/*
+ * An NFS WRITE of 64 KiB (pages marked XDRBUF_WRITE) or READ of 64 KiB
+ * (XDRBUF_READ) under each flavour: krb5 authenticates the header only,
+ * krb5i checksums and krb5p encrypts the whole message, the payload
+ * included (RPCAUTH_AUTH_DATATOUCH), so theirs may not be placed apart.
+ */
+struct flavour_case {
+	const char *rule;
+	unsigned long au_flags;
+	bool reply;			/* rq_rcv_buf of a READ, else a WRITE */
+	unsigned int head, pages, tail;
+	int form;			/* enum rpcrdma_call_form or _reply_form */
+};
+
+#define KRB5_FLAGS	0
+#define KRB5I_FLAGS	RPCAUTH_AUTH_DATATOUCH
+#define KRB5P_FLAGS	RPCAUTH_AUTH_DATATOUCH
+
+static const struct flavour_case flavour_cases[] = {
+	{ .rule = "RFC 8267 sec=sys: WRITE data is DDP-eligible, a Read chunk",
+	  .head = 200, .pages = SZ_64K, .form = RPCRDMA_CALL_READ_CHUNK },
+	{ .rule = "RFC 8267 sec=krb5 touches no data: WRITE data in a Read chunk",
+	  .au_flags = KRB5_FLAGS, .head = 260, .pages = SZ_64K,
+	  .form = RPCRDMA_CALL_READ_CHUNK },
+	{ .rule = "RFC 8267 sec=krb5i checksums the data: the WRITE is a Long Call",
+	  .au_flags = KRB5I_FLAGS, .head = 260, .pages = SZ_64K, .tail = 40,
+	  .form = RPCRDMA_CALL_LONG },
+	{ .rule = "RFC 8267 sec=krb5p encrypts the data: the WRITE is a Long Call",
+	  .au_flags = KRB5P_FLAGS, .head = 260, .pages = SZ_64K + 3,
+	  .tail = 1 + 40, .form = RPCRDMA_CALL_LONG },
+	{ .rule = "RFC 8166 §3.5.1 sec=krb5p: a WRITE that fits still goes inline",
+	  .au_flags = KRB5P_FLAGS, .head = 260, .pages = 512, .tail = 40,
+	  .form = RPCRDMA_CALL_INLINE },
+	{ .rule = "RFC 8267 sec=sys: READ data is DDP-eligible, a Write chunk",
+	  .reply = true, .head = 200, .pages = SZ_64K, .tail = 4,
+	  .form = RPCRDMA_REPLY_WRITE_CHUNK },
+	{ .rule = "RFC 8267 sec=krb5 touches no data: READ data in a Write chunk",
+	  .au_flags = KRB5_FLAGS, .reply = true, .head = 260, .pages = SZ_64K,
+	  .tail = 4, .form = RPCRDMA_REPLY_WRITE_CHUNK },
+	{ .rule = "RFC 8267 sec=krb5i: the READ reply comes whole, in a Reply chunk",
+	  .au_flags = KRB5I_FLAGS, .reply = true, .head = 260,
+	  .pages = SZ_64K, .tail = 40, .form = RPCRDMA_REPLY_LONG },
+	{ .rule = "RFC 8267 sec=krb5p: no cleartext Write, the READ reply in a Reply chunk",
+	  .au_flags = KRB5P_FLAGS, .reply = true, .head = 260,
+	  .pages = SZ_64K, .tail = 40, .form = RPCRDMA_REPLY_LONG },
+	{ .rule = "RFC 8166 §3.5.1 sec=krb5p: a READ reply that fits comes inline",
+	  .au_flags = KRB5P_FLAGS, .reply = true, .head = 260, .pages = 512,
+	  .tail = 40, .form = RPCRDMA_REPLY_INLINE },
+};
+
+static void flavour_case_desc(const struct flavour_case *c, char *desc)
+{
+	strscpy(desc, c->rule, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(flavour, flavour_cases, flavour_case_desc);
+
+static void flavour_choice_test(struct kunit *test)
+{
+	const struct flavour_case *c = test->param_value;
+	struct rpcrdma_msg_shape shape;
+	struct xdr_buf buf = {
+		.head[0].iov_len = c->head,
+		.page_len = c->pages,
+		.tail[0].iov_len = c->tail,
+		.flags = c->reply ? XDRBUF_READ : XDRBUF_WRITE,
+	};
+
+	rpcrdma_shape(&buf, c->reply ? XDRBUF_READ : XDRBUF_WRITE,
+		      c->au_flags, &shape);
+	if (c->reply)
+		KUNIT_EXPECT_EQ(test, rpcrdma_choose_reply(&shape, 900),
+				c->form);
+	else
+		KUNIT_EXPECT_EQ(test, rpcrdma_choose_call(&shape, 900),
+				c->form);
 }
 
 /* ---- Transport header sizes ---- */
@@ -339,6 +420,7 @@ static void cm_apply_test(struct kunit *test)
 static struct kunit_case chunk_choice_cases[] = {
 	KUNIT_CASE_PARAM(call_choice_test, call_choice_gen_params),
 	KUNIT_CASE_PARAM(reply_choice_test, reply_choice_gen_params),
+	KUNIT_CASE_PARAM(flavour_choice_test, flavour_gen_params),
 	{}
 };
 
