@@ -52,4 +52,17 @@ static inline void rpcrdma_svc_queue_bc_call(struct svc_serv *serv,
 #endif
 }
 
+/*
+ * RPCRDMA_SYSCTL_TABLE_END - what ends a sysctl table
+ *
+ * 6.1's register_sysctl() walks a table to an empty entry.  Since 6.6
+ * register_sysctl() is a macro passing the table's ARRAY_SIZE(), and
+ * since 6.11 an empty entry in it is refused ("procname is null").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define RPCRDMA_SYSCTL_TABLE_END
+#else
+#define RPCRDMA_SYSCTL_TABLE_END	{ }
+#endif
+
 #endif /* _XPRTRDMA_COMPAT_H */

@@ -15,6 +15,7 @@
 #include <linux/sunrpc/addr.h>
 #include <linux/sunrpc/clnt.h>
 #include <linux/sunrpc/sched.h>
+#include <linux/sysctl.h>
 #include <kunit/visibility.h>
 
 #include "xprt_rdma.h"
@@ -30,6 +31,53 @@
 
 /* Largest RPC payload: rsize and wsize of 1 MiB (RPCRDMA_MAX_DATA_SEGS) */
 #define RPCRDMA_MAX_PAYLOAD		SZ_1M
+
+/*
+ * Tunables, under the names the in-tree client gives them in
+ * /proc/sys/sunrpc, each range-checked: the slot table is read when a
+ * transport is made, the inline sizes each time one connects.
+ */
+unsigned int xprt_rdma_slot_table_entries = RPCRDMA_MAX_REQUESTS;
+unsigned int xprt_rdma_max_inline_read = RPCRDMA_DEF_INLINE;
+unsigned int xprt_rdma_max_inline_write = RPCRDMA_DEF_INLINE;
+
+static unsigned int xprt_rdma_min_slots = RPCRDMA_MIN_REQUESTS;
+static unsigned int xprt_rdma_max_slots = RPCRDMA_MAX_REQUESTS;
+static unsigned int xprt_rdma_min_inline = RPCRDMA_MIN_INLINE;
+static unsigned int xprt_rdma_max_inline = RPCRDMA_MAX_INLINE;
+
+static struct ctl_table xprt_rdma_sysctls[] = {
+	{
+		.procname	= "rdma_slot_table_entries",
+		.data		= &xprt_rdma_slot_table_entries,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &xprt_rdma_min_slots,
+		.extra2		= &xprt_rdma_max_slots,
+	},
+	{
+		.procname	= "rdma_max_inline_read",
+		.data		= &xprt_rdma_max_inline_read,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &xprt_rdma_min_inline,
+		.extra2		= &xprt_rdma_max_inline,
+	},
+	{
+		.procname	= "rdma_max_inline_write",
+		.data		= &xprt_rdma_max_inline_write,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= &xprt_rdma_min_inline,
+		.extra2		= &xprt_rdma_max_inline,
+	},
+	RPCRDMA_SYSCTL_TABLE_END
+};
+
+static struct ctl_table_header *xprt_rdma_sysctl_header;
 
 static const struct rpc_timeout xprt_rdma_default_timeout = {
 	.to_initval	= 60 * HZ,
@@ -118,6 +166,7 @@ static int xprt_rdma_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "mrs_exhausted %lu\n", st->mrs_exhausted);
 	seq_printf(seq, "recv_posted %lu\n", st->recv_posted);
 	seq_printf(seq, "recv_none_free %lu\n", st->recv_none_free);
+	seq_printf(seq, "max_slots_used %lu\n", st->max_slots_used);
 	seq_printf(seq, "recv_errors %lu\n", st->recv_errors);
 	seq_printf(seq, "send_errors %lu\n", st->send_errors);
 	seq_printf(seq, "post_send_errors %lu\n", st->post_send_errors);
@@ -370,6 +419,8 @@ static void xprt_rdma_alloc_slot(struct rpc_xprt *xprt, struct rpc_task *task)
 		task->tk_status = -EAGAIN;
 		return;
 	}
+	if (++r_xprt->rx_buf.rb_slots_used > r_xprt->rx_stats.max_slots_used)
+		r_xprt->rx_stats.max_slots_used = r_xprt->rx_buf.rb_slots_used;
 	spin_unlock(&xprt->reserve_lock);
 	task->tk_rqstp = &req->rl_slot;
 	task->tk_status = 0;
@@ -390,6 +441,7 @@ static void xprt_rdma_free_slot(struct rpc_xprt *xprt, struct rpc_rqst *rqst)
 	if (!xprt_wake_up_backlog(xprt, rqst)) {
 		memset(rqst, 0, sizeof(*rqst));
 		rpcrdma_req_put(&r_xprt->rx_buf, rpcr_to_rdmar(rqst));
+		r_xprt->rx_buf.rb_slots_used--;
 	}
 	spin_unlock(&xprt->reserve_lock);
 }
@@ -833,12 +885,26 @@ EXPORT_SYMBOL_IF_KUNIT(rpcrdma_register_class);
 
 static int __init xprt_rdma_init(void)
 {
-	return rpcrdma_register_class(&xprt_rdma_class);
+	int rc;
+
+	/* The class first: it says why when rpcrdma.ko, whose sysctls
+	 * have our names, is loaded
+	 */
+	rc = rpcrdma_register_class(&xprt_rdma_class);
+	if (rc)
+		return rc;
+	xprt_rdma_sysctl_header = register_sysctl("sunrpc", xprt_rdma_sysctls);
+	if (!xprt_rdma_sysctl_header) {
+		xprt_unregister_transport(&xprt_rdma_class);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static void __exit xprt_rdma_cleanup(void)
 {
 	xprt_unregister_transport(&xprt_rdma_class);
+	unregister_sysctl_table(xprt_rdma_sysctl_header);
 }
 
 module_init(xprt_rdma_init);

@@ -120,7 +120,7 @@ static struct rpcrdma_req *rpcrdma_req_create(struct rpcrdma_xprt *r_xprt)
 	req->rl_rcvbuf = kmalloc(req->rl_bufsize, GFP_KERNEL);
 	if (!req->rl_rcvbuf)
 		goto out_free_callbuf;
-	if (rpcrdma_regbuf_alloc(&req->rl_sendbuf, RPCRDMA_DEF_INLINE,
+	if (rpcrdma_regbuf_alloc(&req->rl_sendbuf, RPCRDMA_MAX_INLINE,
 				 DMA_TO_DEVICE))
 		goto out_free_rcvbuf;
 
@@ -160,7 +160,7 @@ static int rpcrdma_reps_create(struct rpcrdma_xprt *r_xprt)
 		return -ENOMEM;
 	for (i = 0; i < buf->rb_rep_count; i++) {
 		rep = &buf->rb_reps[i];
-		if (rpcrdma_regbuf_alloc(&rep->rr_rdmabuf, RPCRDMA_DEF_INLINE,
+		if (rpcrdma_regbuf_alloc(&rep->rr_rdmabuf, RPCRDMA_MAX_INLINE,
 					 DMA_FROM_DEVICE))
 			return -ENOMEM;
 		rep->rr_rxprt = r_xprt;
@@ -209,7 +209,11 @@ int rpcrdma_buffer_create(struct rpcrdma_xprt *r_xprt)
 	INIT_LIST_HEAD(&buf->rb_all_mrs);
 	INIT_LIST_HEAD(&buf->rb_bc_free);
 	init_rwsem(&buf->rb_mr_sem);
-	buf->rb_max_requests = RPCRDMA_MAX_REQUESTS;
+	buf->rb_max_requests = clamp_t(unsigned int,
+				       READ_ONCE(xprt_rdma_slot_table_entries),
+				       RPCRDMA_MIN_REQUESTS,
+				       RPCRDMA_MAX_REQUESTS);
+	buf->rb_slots_used = 0;
 	buf->rb_bc_users = 0;
 
 	for (i = 0; i < buf->rb_max_requests + RPCRDMA_BC_SLOTS; i++) {
@@ -564,9 +568,9 @@ static void rpcrdma_cm_established(struct rpcrdma_ep *ep,
 	rpcrdma_cm_private_apply(ep, param->private_data,
 				 param->private_data_len);
 	ep->re_inline_send = min_t(unsigned int, ep->re_inline_send,
-				   RPCRDMA_DEF_INLINE);
+				   RPCRDMA_MAX_INLINE);
 	ep->re_inline_recv = min_t(unsigned int, ep->re_inline_recv,
-				   RPCRDMA_DEF_INLINE);
+				   RPCRDMA_MAX_INLINE);
 	rpcrdma_cm_set_status(ep, 1);
 }
 
@@ -675,14 +679,16 @@ static int rpcrdma_ep_resolve(struct rpcrdma_xprt *r_xprt,
 }
 
 /*
- * Size the queues from the device: re_max_requests Sends, each preceded
+ * Size the queues from the device: re_max_requests Sends (@max_requests,
+ * our slots, or fewer when the device's queues are shorter), each preceded
  * by up to one REG_MR per pool MR and followed by one LOCAL_INV per pool
  * MR; a Send and a Receive per backchannel slot (a reverse Reply, a
  * reverse Call); and one more WR on each queue for ib_drain_qp()'s
  * drain WR.
  */
 VISIBLE_IF_KUNIT int rpcrdma_ep_size(struct rpcrdma_ep *ep,
-				     const struct ib_device *device)
+				     const struct ib_device *device,
+				     unsigned int max_requests)
 {
 	const struct ib_device_attr *attrs = &device->attrs;
 	unsigned int per_req = 1 + 2 * RPCRDMA_MRS_PER_REQ;
@@ -694,7 +700,7 @@ VISIBLE_IF_KUNIT int rpcrdma_ep_size(struct rpcrdma_ep *ep,
 	if (attrs->max_send_sge < RPCRDMA_MAX_SEND_SGES)
 		return -EOPNOTSUPP;
 
-	ep->re_max_requests = RPCRDMA_MAX_REQUESTS;
+	ep->re_max_requests = max_requests;
 	if (attrs->max_qp_wr < RPCRDMA_BC_SLOTS + 1)
 		return -EOPNOTSUPP;
 	if (ep->re_max_requests * per_req + RPCRDMA_BC_SLOTS + 1 >
@@ -805,8 +811,8 @@ static int rpcrdma_ep_connect(struct rpcrdma_xprt *r_xprt,
 	struct rdma_conn_param param = { };
 	long rc;
 
-	rpcrdma_cm_private_init(&ep->re_cm_private, RPCRDMA_DEF_INLINE,
-				RPCRDMA_DEF_INLINE);
+	rpcrdma_cm_private_init(&ep->re_cm_private, ep->re_inline_send,
+				ep->re_inline_recv);
 	param.private_data = &ep->re_cm_private;
 	param.private_data_len = sizeof(ep->re_cm_private);
 	/* The server RDMA-Reads our Read chunks; we never issue Reads */
@@ -856,15 +862,20 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 	ep->re_xprt = r_xprt;
 	init_waitqueue_head(&ep->re_connect_wait);
 	spin_lock_init(&ep->re_post_lock);
-	ep->re_inline_send = RPCRDMA_DEF_INLINE;
-	ep->re_inline_recv = RPCRDMA_DEF_INLINE;
+	/* What we offer; the server's private data may lower it */
+	ep->re_inline_send = clamp_t(unsigned int,
+				     READ_ONCE(xprt_rdma_max_inline_write),
+				     RPCRDMA_MIN_INLINE, RPCRDMA_MAX_INLINE);
+	ep->re_inline_recv = clamp_t(unsigned int,
+				     READ_ONCE(xprt_rdma_max_inline_read),
+				     RPCRDMA_MIN_INLINE, RPCRDMA_MAX_INLINE);
 
 	down_write(&buf->rb_mr_sem);
 	r_xprt->rx_ep = ep;
 	rc = rpcrdma_ep_resolve(r_xprt, ep);
 	if (rc)
 		goto out_destroy_ep;
-	rc = rpcrdma_ep_size(ep, ep->re_id->device);
+	rc = rpcrdma_ep_size(ep, ep->re_id->device, buf->rb_max_requests);
 	if (rc)
 		goto out_destroy_ep;
 	/* Before the first NFS FSINFO, which sizes rsize and wsize by it */

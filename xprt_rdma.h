@@ -39,12 +39,20 @@
 /* NFS/RDMA's IANA port (RFC 5666 Section 12.2, RFC 8267 Section 6) */
 #define RPCRDMA_NFS_PORT		20049
 
-/* Our inline thresholds; RFC 8166 Section 3.3.3's default is 1024 */
+/*
+ * Our inline thresholds (sysctl rdma_max_inline_read and _write): RFC
+ * 8166 §3.3.3's default is the least, our Send and Receive buffers'
+ * size the most.
+ */
 #define RPCRDMA_DEF_INLINE		4096
 #define RPCRDMA_MIN_INLINE		1024
+#define RPCRDMA_MAX_INLINE		4096
 
-/* RPC slots, hence the most credits we ask for */
+/* RPC slots (sysctl rdma_slot_table_entries), hence the most credits we
+ * ask for
+ */
 #define RPCRDMA_MAX_REQUESTS		128
+#define RPCRDMA_MIN_REQUESTS		2
 
 /*
  * Backchannel slots (RFC 8167): the reverse-direction Calls the server
@@ -420,7 +428,10 @@ struct rpcrdma_ep {
  *	while the connection's MRs are destroyed
  * @rb_reps: every rep; their buffers are DMA-mapped while connected
  * @rb_rep_count: number of entries in @rb_reps
- * @rb_max_requests: number of forward reqs
+ * @rb_max_requests: number of forward reqs: rdma_slot_table_entries when
+ *	the transport was made
+ * @rb_slots_used: forward reqs taken from @rb_free_reqs, under the
+ *	transport's reserve_lock
  * @rb_bc_free: backchannel reqs not holding a reverse Call.  A reverse
  *	Call takes one (rpcrdma_bc_receive_call()); it is SUNRPC's from
  *	then until bc_free_rqst gives it back, after the Reply is sent or
@@ -441,6 +452,7 @@ struct rpcrdma_buffer {
 	struct rpcrdma_rep	*rb_reps;
 	unsigned int		rb_rep_count;
 	unsigned int		rb_max_requests;
+	unsigned int		rb_slots_used;
 	struct list_head	rb_bc_free;
 	unsigned int		rb_bc_users;
 };
@@ -472,6 +484,7 @@ struct rpcrdma_buffer {
  * @mrs_exhausted: rpcrdma_mr_get() found no free MR
  * @recv_posted: Receives posted
  * @recv_none_free: Receive not reposted: no free rep
+ * @max_slots_used: the most RPC slots in use at once
  * @recv_errors: Receives that completed with an error (flushes included)
  * @send_errors: Send WRs that completed with an error
  * @post_send_errors: ib_post_send() failures
@@ -504,6 +517,7 @@ struct rpcrdma_stats {
 	unsigned long		mrs_exhausted;
 	unsigned long		recv_posted;
 	unsigned long		recv_none_free;
+	unsigned long		max_slots_used;
 	unsigned long		recv_errors;
 	unsigned long		send_errors;
 	unsigned long		post_send_errors;
@@ -548,7 +562,12 @@ static inline struct rpcrdma_xprt *rpcx_to_rdmax(struct rpc_xprt *xprt)
 	return container_of(xprt, struct rpcrdma_xprt, rx_xprt);
 }
 
-/* transport.c */
+/* transport.c: the tunables, read when a transport is made (slots) or
+ * connects (inline sizes)
+ */
+extern unsigned int xprt_rdma_slot_table_entries;
+extern unsigned int xprt_rdma_max_inline_read;
+extern unsigned int xprt_rdma_max_inline_write;
 #if IS_ENABLED(CONFIG_KUNIT)
 int rpcrdma_register_class(struct xprt_class *class);
 int rpcrdma_connect_errno(int rc);
@@ -612,7 +631,8 @@ void rpcrdma_cm_private_init(struct rpcrdma_connect_private *pmsg,
 			     unsigned int inline_send,
 			     unsigned int inline_recv);
 #if IS_ENABLED(CONFIG_KUNIT)
-int rpcrdma_ep_size(struct rpcrdma_ep *ep, const struct ib_device *device);
+int rpcrdma_ep_size(struct rpcrdma_ep *ep, const struct ib_device *device,
+		    unsigned int max_requests);
 unsigned int rpcrdma_max_call_header_size(unsigned int maxsegs);
 unsigned int rpcrdma_max_reply_header_size(unsigned int maxsegs);
 u32 rpcrdma_sanitize_credits(u32 credits, u32 max_requests);

@@ -82,7 +82,8 @@ static void device_caps_test(struct kunit *test)
 	device->attrs.max_send_sge = c->send_sge;
 	device->attrs.max_qp_wr = c->qp_wr;
 
-	KUNIT_ASSERT_EQ(test, rpcrdma_ep_size(ep, device), c->result);
+	KUNIT_ASSERT_EQ(test, rpcrdma_ep_size(ep, device, RPCRDMA_MAX_REQUESTS),
+			c->result);
 	if (c->result)
 		return;
 	KUNIT_EXPECT_EQ(test, frwr_max_payload(ep), c->payload);
