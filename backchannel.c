@@ -121,8 +121,8 @@ static void rpcrdma_bc_init_rqst(struct rpcrdma_xprt *r_xprt,
 	rqst->rq_xid = xid;
 	rqst->rq_connect_cookie = xprt->connect_cookie;
 
-	/* The Call: bc_svc_process() reads rq_rcv_buf up to
-	 * rq_private_buf.len
+	/* The Call: bc_svc_process() (svc_process_bc() on 6.12) reads
+	 * rq_rcv_buf up to rq_private_buf.len
 	 */
 	buf = &rqst->rq_rcv_buf;
 	buf->head[0].iov_base = req->rl_rcvbuf;
@@ -145,12 +145,15 @@ static void rpcrdma_bc_init_rqst(struct rpcrdma_xprt *r_xprt,
 
 /*
  * Hand @rqst to the callback service.  The transport reference taken
- * here is SUNRPC's, dropped by xprt_rdma_bc_free_rqst().
+ * here is SUNRPC's, dropped by xprt_rdma_bc_free_rqst().  The service
+ * counts each Call it processes off bc_slot_count, so each queued Call
+ * is counted on first.
  * Context: rb_lock held, so the back channel cannot be torn down now.
  */
 static void rpcrdma_bc_enqueue(struct svc_serv *serv, struct rpc_rqst *rqst)
 {
 	xprt_get(rqst->rq_xprt);
+	atomic_inc(&rqst->rq_xprt->bc_slot_count);
 	rpcrdma_svc_queue_bc_call(serv, rqst);
 }
 
