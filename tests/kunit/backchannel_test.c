@@ -3,7 +3,9 @@
  * KUnit: the reverse direction (RFC 8167).  How a received message is
  * told to be a reverse-direction Call (rpcrdma_bc_call_offset()), the
  * transport header and inline body of a reverse Reply
- * (rpcrdma_encode_bc_reply()).
+ * (rpcrdma_encode_bc_reply()), and, on a transport that is set up but
+ * never connected, the back channel's slots and limits and how reverse
+ * Calls are taken or dropped (rpcrdma_bc_receive_call()).
  *
  * Wire images are written word by word in host order, one field per
  * line, and copied big-endian into a buffer of exactly the message's
@@ -13,7 +15,11 @@
 #include <kunit/test.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/sunrpc/addr.h>
+#include <linux/sunrpc/bc_xprt.h>
+#include <linux/sunrpc/clnt.h>
 #include <linux/sunrpc/xdr.h>
+#include <net/net_namespace.h>
 
 #include "xprt_rdma.h"
 
@@ -737,6 +743,358 @@ static void encode_test(struct kunit *test)
 				    "byte %u past the Reply", i);
 }
 
+/* ---- A transport, set up but never connected: no device needed ---- */
+
+static const struct rpc_procinfo bc_test_procs[1];
+static unsigned int bc_test_counts[ARRAY_SIZE(bc_test_procs)];
+
+static const struct rpc_version bc_test_version = {
+	.number		= 1,
+	.nrprocs	= ARRAY_SIZE(bc_test_procs),
+	.procs		= bc_test_procs,
+	.counts		= bc_test_counts,
+};
+
+static const struct rpc_version *bc_test_versions[] = {
+	[1] = &bc_test_version,
+};
+
+static struct rpc_stat bc_test_stats;
+
+static const struct rpc_program bc_test_program = {
+	.name		= "xprtrdma_bc_test",
+	.number		= 0x20049997,
+	.nrvers		= ARRAY_SIZE(bc_test_versions),
+	.version	= bc_test_versions,
+	.stats		= &bc_test_stats,
+};
+
+/* RFC 5737 TEST-NET-1: nothing answers there, and nothing is sent */
+#define BC_TEST_ADDR	"192.0.2.1"
+
+/* What each case works on; the case owns the client */
+struct bc_fixture {
+	struct rpc_clnt *clnt;
+	struct rpc_xprt *xprt;
+	struct rpcrdma_xprt *r_xprt;
+};
+
+/* An rpc_clnt over our transport: created, not connected (NOPING) */
+static int bc_fixture_init(struct kunit *test)
+{
+	struct sockaddr_storage ss;
+	struct rpc_create_args args = {
+		.net		= &init_net,
+		.protocol	= XPRT_TRANSPORT_RDMA,
+		.address	= (struct sockaddr *)&ss,
+		.servername	= "bc-test",
+		.program	= &bc_test_program,
+		.version	= 1,
+		.authflavor	= RPC_AUTH_NULL,
+		.flags		= RPC_CLNT_CREATE_NOPING,
+	};
+	struct bc_fixture *f;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	args.addrsize = rpc_pton(&init_net, BC_TEST_ADDR,
+				 strlen(BC_TEST_ADDR), args.address,
+				 sizeof(ss));
+	if (!args.addrsize)
+		return -EINVAL;
+	f->clnt = rpc_create(&args);
+	if (IS_ERR(f->clnt)) {
+		kunit_err(test, "rpc_create: %ld\n", PTR_ERR(f->clnt));
+		return PTR_ERR(f->clnt);
+	}
+	rcu_read_lock();
+	f->xprt = rcu_dereference(f->clnt->cl_xprt);
+	rcu_read_unlock();	/* f->clnt holds the transport */
+	f->r_xprt = rpcx_to_rdmax(f->xprt);
+	test->priv = f;
+	return 0;
+}
+
+static void bc_fixture_exit(struct kunit *test)
+{
+	struct bc_fixture *f = test->priv;
+
+	if (f && !IS_ERR_OR_NULL(f->clnt))
+		rpc_shutdown_client(f->clnt);
+}
+
+/* ---- Slots and limits ---- */
+
+/* RFC 8167 §3: what the session's back channel may ask of us */
+static void bc_limits_test(struct kunit *test)
+{
+	struct bc_fixture *f = test->priv;
+
+	KUNIT_EXPECT_EQ(test, rpc_num_bc_slots(f->clnt), RPCRDMA_BC_SLOTS);
+	/* RFC 8166 §3.3.3: what fits beside a chunkless header in 1 KiB */
+	KUNIT_EXPECT_EQ(test, rpc_max_bc_payload(f->clnt),
+			(size_t)(RPCRDMA_MIN_INLINE - HDR_LEN));
+}
+
+/* Backchannel reqs and reps exist from setup, beside the forward ones */
+static void bc_pools_test(struct kunit *test)
+{
+	struct bc_fixture *f = test->priv;
+	struct rpcrdma_buffer *buf = &f->r_xprt->rx_buf;
+	struct rpcrdma_req *req;
+
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&buf->rb_bc_free),
+			(size_t)RPCRDMA_BC_SLOTS);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&buf->rb_all_reqs),
+			(size_t)(buf->rb_max_requests + RPCRDMA_BC_SLOTS));
+	/* a rep for each slot being handled, one posted for it, one spare */
+	KUNIT_EXPECT_EQ(test, buf->rb_rep_count,
+			2 * (buf->rb_max_requests + RPCRDMA_BC_SLOTS) + 1);
+	/* a reverse Call of bc_maxpayload bytes fits each one's buffer */
+	list_for_each_entry(req, &buf->rb_bc_free, rl_list)
+		KUNIT_EXPECT_GE(test, req->rl_bufsize,
+				rpc_max_bc_payload(f->clnt));
+}
+
+struct setup_case {
+	const char *rule;
+	unsigned int min_reqs;
+	int result;
+};
+
+static const struct setup_case setup_cases[] = {
+	{ .rule = "RFC 8167 §3 NFSv4.1's one callback slot is granted",
+	  .min_reqs = 1, .result = 0 },
+	{ .rule = "RFC 8167 §3 as many reverse Calls as we have slots are granted",
+	  .min_reqs = RPCRDMA_BC_SLOTS, .result = 0 },
+	{ .rule = "RFC 8167 §3 one reverse Call more than our slots is refused",
+	  .min_reqs = RPCRDMA_BC_SLOTS + 1, .result = -EINVAL },
+	{ .rule = "RFC 8167 §3 UINT_MAX reverse Calls are refused",
+	  .min_reqs = UINT_MAX, .result = -EINVAL },
+};
+
+BC_RULE_DESC(setup)
+KUNIT_ARRAY_PARAM(setup, setup_cases, setup_desc);
+
+/*
+ * bc_setup opens the transport to the reverse Calls it asks for
+ * (rb_bc_users counts them); bc_destroy with the same number closes it
+ */
+static void bc_setup_test(struct kunit *test)
+{
+	const struct setup_case *c = test->param_value;
+	struct bc_fixture *f = test->priv;
+	struct rpcrdma_buffer *buf = &f->r_xprt->rx_buf;
+
+	KUNIT_ASSERT_EQ(test, xprt_setup_backchannel(f->xprt, c->min_reqs),
+			c->result);
+	KUNIT_EXPECT_EQ(test, buf->rb_bc_users, c->result ? 0 : c->min_reqs);
+	if (c->result)
+		return;
+	xprt_destroy_backchannel(f->xprt, c->min_reqs);
+	KUNIT_EXPECT_EQ(test, buf->rb_bc_users, 0U);
+}
+
+/* ---- Taking reverse Calls (rpcrdma_bc_receive_call()) ---- */
+
+/* What the transport has been told before the Calls arrive */
+enum bc_state {
+	BC_NONE,		/* neither bc_setup nor a callback service */
+	BC_SERV_ONLY,		/* xprt->bc_serv set, no bc_setup */
+	BC_SETUP_ONLY,		/* bc_setup, no callback service */
+	BC_UP,			/* bc_setup and xprt->bc_serv */
+	BC_TORN_DOWN,		/* BC_UP, then bc_destroy */
+};
+
+struct take_case {
+	const char *rule;
+	enum bc_state state;
+	unsigned int calls;		/* Calls arriving, none answered */
+	unsigned int len;		/* bytes of each RPC Call */
+	u32 proc;			/* its procedure */
+	bool chunked;			/* its header carried chunks */
+	unsigned int taken;		/* queued to the callback service */
+};
+
+#define MIN_CALL	RPCRDMA_MIN_RPC_CALL
+#define MAX_CALL	(RPCRDMA_MIN_INLINE - HDR_LEN)
+
+static const struct take_case take_cases[] = {
+	{ .rule = "RFC 8167 §4 a CB_NULL Call goes to the callback service",
+	  .state = BC_UP, .calls = 1, .len = MIN_CALL, .taken = 1 },
+	{ .rule = "RFC 8167 §4 a CB_COMPOUND Call is counted apart from CB_NULL",
+	  .state = BC_UP, .calls = 1, .len = 200, .proc = 1, .taken = 1 },
+	{ .rule = "RFC 8167 §3 as many Calls at once as slots are all taken",
+	  .state = BC_UP, .calls = RPCRDMA_BC_SLOTS, .len = MIN_CALL,
+	  .taken = RPCRDMA_BC_SLOTS },
+	{ .rule = "RFC 8167 §3 Calls beyond the slots are dropped and counted",
+	  .state = BC_UP, .calls = RPCRDMA_BC_SLOTS + 2, .len = MIN_CALL,
+	  .taken = RPCRDMA_BC_SLOTS },
+	{ .rule = "RFC 8167 §4 with no back channel set up a Call is dropped",
+	  .state = BC_NONE, .calls = 1, .len = MIN_CALL },
+	{ .rule = "RFC 8167 §4 a callback service without bc_setup takes no Call",
+	  .state = BC_SERV_ONLY, .calls = 1, .len = MIN_CALL },
+	{ .rule = "RFC 8167 §4 bc_setup without a callback service takes no Call",
+	  .state = BC_SETUP_ONLY, .calls = 1, .len = MIN_CALL },
+	{ .rule = "RFC 8167 §4 after bc_destroy a Call is dropped",
+	  .state = BC_TORN_DOWN, .calls = 1, .len = MIN_CALL },
+	{ .rule = "RFC 8167 §5 a Call with chunks is dropped: we take them inline",
+	  .state = BC_UP, .calls = 1, .len = MIN_CALL, .chunked = true },
+	{ .rule = "RFC 8166 §3.3.3 a Call of bc_maxpayload (996 bytes) is taken",
+	  .state = BC_UP, .calls = 1, .len = MAX_CALL, .proc = 1, .taken = 1 },
+	{ .rule = "RFC 8166 §3.3.3 a Call one byte over bc_maxpayload is dropped",
+	  .state = BC_UP, .calls = 1, .len = MAX_CALL + 1, .proc = 1 },
+	{ .rule = "RFC 5531 §9 a Call one word short of AUTH_NONE is dropped",
+	  .state = BC_UP, .calls = 1, .len = MIN_CALL - 4 },
+	{ .rule = "RFC 5531 §9 xid and msg_type alone are no Call: dropped",
+	  .state = BC_UP, .calls = 1, .len = 2 * 4 },
+};
+
+BC_RULE_DESC(take)
+KUNIT_ARRAY_PARAM(take, take_cases, take_desc);
+
+/* The word at @i of Call @n of row @c, as it arrives */
+static u32 take_call_word(const struct take_case *c, unsigned int n,
+			  unsigned int i)
+{
+	switch (i) {
+	case 0:
+		return BC_XID + n;	/* xid */
+	case 5:
+		return c->proc;		/* proc */
+	}
+	if (i < ARRAY_SIZE(rpc_call_words))
+		return rpc_call_words[i];
+	return 0xa0000000 + i;		/* the procedure's arguments */
+}
+
+/* A free Receive buffer, as the Receive path would hand it over */
+static struct rpcrdma_rep *take_rep(struct rpcrdma_buffer *buf)
+{
+	struct rpcrdma_rep *rep;
+
+	spin_lock(&buf->rb_lock);
+	rep = list_first_entry_or_null(&buf->rb_free_reps,
+				       struct rpcrdma_rep, rr_list);
+	if (rep)
+		list_del_init(&rep->rr_list);
+	spin_unlock(&buf->rb_lock);
+	return rep;
+}
+
+/* Call @n of @c arrives in a Receive, behind a chunkless RDMA_MSG header */
+static void take_arrive(struct kunit *test, struct bc_fixture *f,
+			const struct take_case *c, unsigned int n)
+{
+	static const u32 hdr[] = {
+		BC_XID,		/* rdma_xid */
+		1,		/* rdma_vers */
+		CREDITS,	/* rdma_credit */
+		0,		/* rdma_proc: RDMA_MSG */
+		0, 0, 0,	/* no Read list, Write list, Reply chunk */
+	};
+	struct rpcrdma_rep *rep = take_rep(&f->r_xprt->rx_buf);
+	__be32 *p;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, rep);
+	KUNIT_ASSERT_LE(test, HDR_LEN + c->len, rep->rr_rdmabuf.rg_len);
+	p = rep->rr_rdmabuf.rg_base;
+	for (i = 0; i < ARRAY_SIZE(hdr); i++)
+		*p++ = cpu_to_be32(hdr[i]);
+	for (i = 0; i < DIV_ROUND_UP(c->len, 4); i++)
+		*p++ = cpu_to_be32(take_call_word(c, n, i));
+	rep->rr_len = HDR_LEN + c->len;
+	rpcrdma_bc_receive_call(f->r_xprt, rep, HDR_LEN, c->chunked);
+}
+
+/* Put the transport in @state, with @serv as its callback service */
+static void take_prepare(struct kunit *test, struct bc_fixture *f,
+			 enum bc_state state, struct svc_serv *serv)
+{
+	if (state == BC_SERV_ONLY || state == BC_UP || state == BC_TORN_DOWN)
+		WRITE_ONCE(f->xprt->bc_serv, serv);
+	if (state == BC_SETUP_ONLY || state == BC_UP || state == BC_TORN_DOWN)
+		KUNIT_ASSERT_EQ(test, xprt_setup_backchannel(f->xprt, 1), 0);
+	if (state == BC_TORN_DOWN)
+		xprt_destroy_backchannel(f->xprt, 1);
+}
+
+/* A queued Call is the one that arrived, copied whole, and SUNRPC's */
+static void take_check_rqst(struct kunit *test, struct bc_fixture *f,
+			    const struct take_case *c, struct rpc_rqst *rqst)
+{
+	unsigned int n = be32_to_cpu(rqst->rq_xid) - BC_XID;
+	const __be32 *p = rqst->rq_rcv_buf.head[0].iov_base;
+	unsigned int i;
+
+	KUNIT_EXPECT_LT(test, n, c->calls);
+	KUNIT_EXPECT_TRUE(test, bc_prealloc(rqst));
+	KUNIT_EXPECT_PTR_EQ(test, rqst->rq_xprt, f->xprt);
+	KUNIT_EXPECT_EQ(test, rqst->rq_rcv_buf.len, c->len);
+	KUNIT_EXPECT_EQ(test, rqst->rq_rcv_buf.head[0].iov_len, c->len);
+	KUNIT_EXPECT_EQ(test, rqst->rq_private_buf.len, c->len);
+	/* the callback service encodes its Reply into the head */
+	KUNIT_EXPECT_NOT_NULL(test, rqst->rq_snd_buf.head[0].iov_base);
+	KUNIT_EXPECT_GE(test, rqst->rq_snd_buf.buflen,
+			rpc_max_bc_payload(f->clnt));
+	for (i = 0; i < c->len / 4; i++)
+		KUNIT_EXPECT_EQ_MSG(test, be32_to_cpu(p[i]),
+				    take_call_word(c, n, i), "word %u", i);
+}
+
+static void take_test(struct kunit *test)
+{
+	const struct take_case *c = test->param_value;
+	struct bc_fixture *f = test->priv;
+	struct rpcrdma_buffer *buf = &f->r_xprt->rx_buf;
+	const struct rpcrdma_stats *st = &f->r_xprt->rx_stats;
+	unsigned int refs = kref_read(&f->xprt->kref);
+	size_t reps = list_count_nodes(&buf->rb_free_reps);
+	struct rpc_rqst *rqst, *next;
+	struct svc_serv *serv;
+	unsigned int i, queued = 0;
+
+	KUNIT_ASSERT_LE(test, c->taken, c->calls);
+	serv = kunit_kzalloc(test, sizeof(*serv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, serv);
+	INIT_LIST_HEAD(&serv->sv_cb_list);
+	spin_lock_init(&serv->sv_cb_lock);
+	init_waitqueue_head(&serv->sv_cb_waitq);
+	take_prepare(test, f, c->state, serv);
+
+	for (i = 0; i < c->calls; i++)
+		take_arrive(test, f, c, i);
+
+	KUNIT_EXPECT_EQ(test, st->bc_calls_dropped, c->calls - c->taken);
+	KUNIT_EXPECT_EQ(test, st->bc_null_calls, c->proc ? 0 : c->taken);
+	KUNIT_EXPECT_EQ(test, st->bc_compound_calls, c->proc ? c->taken : 0);
+	/* every Receive buffer went back to the pool */
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&buf->rb_free_reps), reps);
+	/* each queued Call holds a slot and a transport reference */
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&buf->rb_bc_free),
+			(size_t)(RPCRDMA_BC_SLOTS - c->taken));
+	KUNIT_EXPECT_EQ(test, kref_read(&f->xprt->kref), refs + c->taken);
+
+	/* the callback service's side: each Call, then bc_free_rqst */
+	list_for_each_entry_safe(rqst, next, &serv->sv_cb_list, rq_bc_list) {
+		list_del(&rqst->rq_bc_list);
+		take_check_rqst(test, f, c, rqst);
+		f->xprt->ops->bc_free_rqst(rqst);
+		KUNIT_EXPECT_FALSE(test, bc_prealloc(rqst));
+		queued++;
+	}
+	KUNIT_EXPECT_EQ(test, queued, c->taken);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&buf->rb_bc_free),
+			(size_t)RPCRDMA_BC_SLOTS);
+	KUNIT_EXPECT_EQ(test, kref_read(&f->xprt->kref), refs);
+
+	if (c->state == BC_SETUP_ONLY || c->state == BC_UP)
+		xprt_destroy_backchannel(f->xprt, 1);
+	WRITE_ONCE(f->xprt->bc_serv, NULL);
+}
+
 static struct kunit_case bc_direction_cases[] = {
 	KUNIT_CASE_PARAM(direction_test, direction_gen_params),
 	KUNIT_CASE(cut_image_valid_test),
@@ -759,4 +1117,31 @@ static struct kunit_suite bc_reply_suite = {
 	.test_cases = bc_reply_cases,
 };
 
-kunit_test_suites(&bc_direction_suite, &bc_reply_suite);
+static struct kunit_case bc_slots_cases[] = {
+	KUNIT_CASE(bc_limits_test),
+	KUNIT_CASE(bc_pools_test),
+	KUNIT_CASE_PARAM(bc_setup_test, setup_gen_params),
+	{}
+};
+
+static struct kunit_suite bc_slots_suite = {
+	.name = "xprtrdma_bc_slots",
+	.init = bc_fixture_init,
+	.exit = bc_fixture_exit,
+	.test_cases = bc_slots_cases,
+};
+
+static struct kunit_case bc_take_cases[] = {
+	KUNIT_CASE_PARAM(take_test, take_gen_params),
+	{}
+};
+
+static struct kunit_suite bc_take_suite = {
+	.name = "xprtrdma_bc_take",
+	.init = bc_fixture_init,
+	.exit = bc_fixture_exit,
+	.test_cases = bc_take_cases,
+};
+
+kunit_test_suites(&bc_slots_suite, &bc_direction_suite, &bc_reply_suite,
+		  &bc_take_suite);
