@@ -826,6 +826,26 @@ static void bc_fixture_exit(struct kunit *test)
 
 /* ---- Slots and limits ---- */
 
+/*
+ * SUNRPC's xprt_destroy_cb() calls bc_destroy(UINT_MAX) on every
+ * transport it tears down, whether or not a back channel was ever set
+ * up (an NFSv3 mount, or an NFSv4.1 one whose session already took its
+ * back channel down).  That is SUNRPC's contract, not server input: it
+ * must not warn (a WARN taints the kernel, and panics one booted with
+ * panic_on_warn), and nothing may go below zero.
+ */
+static void bc_destroy_unset_test(struct kunit *test)
+{
+	struct bc_fixture *f = test->priv;
+
+	KUNIT_ASSERT_FALSE_MSG(test, test_taint(TAINT_WARN),
+			       "an earlier WARN tainted the kernel: this row cannot tell");
+	xprt_destroy_backchannel(f->xprt, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, f->r_xprt->rx_buf.rb_bc_users, 0U);
+	KUNIT_EXPECT_FALSE_MSG(test, test_taint(TAINT_WARN),
+			       "bc_destroy(UINT_MAX) with no back channel warned");
+}
+
 /* RFC 8167 §3: what the session's back channel may ask of us */
 static void bc_limits_test(struct kunit *test)
 {
@@ -893,6 +913,29 @@ static void bc_setup_test(struct kunit *test)
 	if (c->result)
 		return;
 	xprt_destroy_backchannel(f->xprt, c->min_reqs);
+	KUNIT_EXPECT_EQ(test, buf->rb_bc_users, 0U);
+}
+
+/*
+ * What SUNRPC's teardown (bc_destroy(UINT_MAX), xprt_destroy_cb())
+ * finds: two back channels still set up, or NFSv4.1's one already taken
+ * down by nfs4_destroy_session().  Either way none is left, and none is
+ * taken back twice.
+ */
+static void bc_teardown_test(struct kunit *test)
+{
+	struct bc_fixture *f = test->priv;
+	struct rpcrdma_buffer *buf = &f->r_xprt->rx_buf;
+
+	KUNIT_ASSERT_EQ(test, xprt_setup_backchannel(f->xprt, 1), 0);
+	KUNIT_ASSERT_EQ(test, xprt_setup_backchannel(f->xprt, 1), 0);
+	KUNIT_EXPECT_EQ(test, buf->rb_bc_users, 2U);
+	xprt_destroy_backchannel(f->xprt, UINT_MAX);
+	KUNIT_EXPECT_EQ(test, buf->rb_bc_users, 0U);
+
+	KUNIT_ASSERT_EQ(test, xprt_setup_backchannel(f->xprt, 1), 0);
+	xprt_destroy_backchannel(f->xprt, 1);
+	xprt_destroy_backchannel(f->xprt, UINT_MAX);
 	KUNIT_EXPECT_EQ(test, buf->rb_bc_users, 0U);
 }
 
@@ -1117,10 +1160,13 @@ static struct kunit_suite bc_reply_suite = {
 	.test_cases = bc_reply_cases,
 };
 
+/* bc_destroy_unset_test first: WARN_ON_ONCE warns at the first teardown */
 static struct kunit_case bc_slots_cases[] = {
+	KUNIT_CASE(bc_destroy_unset_test),
 	KUNIT_CASE(bc_limits_test),
 	KUNIT_CASE(bc_pools_test),
 	KUNIT_CASE_PARAM(bc_setup_test, setup_gen_params),
+	KUNIT_CASE(bc_teardown_test),
 	{}
 };
 
