@@ -19,6 +19,7 @@
  * marks the callback path down, and the Receive is reposted as usual.
  */
 
+#include <kunit/visibility.h>
 #include <linux/sunrpc/bc_xprt.h>
 #include <linux/sunrpc/svc.h>
 
@@ -236,6 +237,7 @@ void rpcrdma_bc_receive_call(struct rpcrdma_xprt *r_xprt,
 	}
 	rpcrdma_rep_put(&r_xprt->rx_buf, rep);
 }
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_bc_receive_call);
 
 /**
  * rpcrdma_bc_send_reply - Send the Reply to a reverse Call

@@ -28,6 +28,11 @@
  * overrun", "retransmission on the same connection") and counted; the
  * STATUS procedure returns the counters.
  *
+ * The BC_CALLS procedure has the peer send reverse-direction Calls
+ * (RFC 8167) to the client before or after its Reply, well-formed or
+ * not as its param says; the client's reverse Replies are told from
+ * Calls by msg_type, never counted against its credits, and checked.
+ *
  * Prints "rdma-peer: listening" once ready, then one line per connection.
  */
 #include <arpa/inet.h>
@@ -79,6 +84,7 @@ enum scenario {
 	SC_SET_CREDITS,		/* grant param credits from now on */
 	SC_HOLD,		/* hold every first transmission, then disconnect */
 	SC_STATUS,		/* the counters; param: a procedure */
+	SC_BC_CALLS,		/* reverse Calls around the Reply; param: BC_* */
 	SC_COUNT
 };
 
@@ -88,7 +94,7 @@ static const char *const scenario_name[SC_COUNT] = {
 	"send-inv", "bad-errcode", "nomsg", "bad-list", "hdr-only",
 	"short-rpc", "short-nomsg", "seg-count", "seg-over", "reply-over",
 	"claim-more", "bad-handle", "no-reply", "disc-before", "disc-after",
-	"reject", "set-accept", "set-credits", "hold", "status",
+	"reject", "set-accept", "set-credits", "hold", "status", "bc-calls",
 };
 
 #define STICKY		64	/* procedure offset: misbehave on retransmissions */
@@ -110,8 +116,42 @@ enum status_word {
 	ST_REPLY_CHUNKS,	/* Calls offering a Reply chunk */
 	ST_RDMA_ERRORS,		/* failed RDMA Reads or Writes */
 	ST_QUICK,		/* -q: the suite leaves out its slow rows */
+	ST_BC_SENT,		/* reverse Calls sent */
+	ST_BC_REPLIES,		/* well-formed reverse Replies to them */
+	ST_BC_BAD_REPLIES,	/* reverse Replies malformed, wrong or unasked */
+	ST_BC_CREDITS,		/* rdma_credit of the latest reverse Reply */
 	ST_COUNT
 };
+
+/*
+ * SC_BC_CALLS's param: the kind of reverse Call, how many, and whether
+ * they go before the Reply, after it, or half each side.  Keep in step
+ * with the KUnit suite, as with the callback program it serves.
+ */
+#define BC_KIND_MASK	0xffu
+#define BC_COUNT_SHIFT	8
+#define BC_COUNT_MASK	0xffu
+#define BC_AFTER	0x10000u
+#define BC_AROUND	0x20000u
+
+enum bc_kind {
+	BCK_NULL,		/* CB_NULL-like: procedure 0, no arguments */
+	BCK_ECHO,		/* procedure 1: a word, echoed XOR BC_ECHO_MASK */
+	BCK_SHORT,		/* an RPC Call cut before its credential */
+	BCK_LONG,		/* BCK_ECHO padded to 4 bytes past bc_maxpayload */
+	BCK_MAX,		/* BCK_ECHO padded to exactly bc_maxpayload */
+	BCK_READ_LIST,		/* BCK_NULL behind a one-segment Read list */
+	BCK_WRITE_LIST,		/* BCK_NULL behind a one-segment Write chunk */
+	BCK_REPLY_CHUNK,	/* BCK_NULL behind a one-segment Reply chunk */
+	BCK_SAME_XID,		/* BCK_NULL with the XID of the forward Call */
+	BCK_COUNT
+};
+
+#define BC_PROGRAM	0x20049998
+#define BC_ECHO_MASK	0xbcbcbcbcu
+#define BC_MAXPAYLOAD	996	/* the client's: 1 KiB less a 28-byte header */
+#define BC_CREDITS	4	/* rdma_credit in our reverse Calls */
+#define BC_RECS		1024	/* reverse Calls remembered for their Replies */
 
 /* How the peer accepts (SC_SET_ACCEPT's param) */
 enum accept_mode {
@@ -210,6 +250,18 @@ static unsigned int reject_left;
 static unsigned int conn_gen;
 static unsigned int hold_gen;	/* the connection SC_HOLD holds Calls on */
 static __u32 stats[ST_COUNT];
+
+/* A reverse Call sent, awaiting its Reply */
+struct bc_rec {
+	__u32 xid;		/* as on the wire */
+	__u32 arg;		/* BCK_ECHO's word; its Reply has it XORed */
+	int echo;		/* the Reply carries a result word */
+	int answered;
+};
+
+static struct bc_rec bc_recs[BC_RECS];
+static unsigned int bc_nrecs;	/* total sent; bc_recs is a ring */
+static __u32 bc_next_xid = 0xbc000000;
 static unsigned long served[SC_COUNT];
 static const char usage[] =
 	"usage: rdma-peer [-a ADDR] [-p PORT] [-c CREDITS] [-n] [-q] [-r] [-v]";
@@ -857,6 +909,183 @@ static int reply(struct conn *c, enum scenario sc, const struct call_hdr *h,
 	}
 }
 
+/* ---- reverse direction (RFC 8167) ---- */
+
+/* One dummy segment, for a chunk list a reverse Call must not carry */
+static void put_bc_seg(struct out *o, __u32 handle)
+{
+	put32(o, handle);
+	put32(o, 512);		/* length */
+	put32(o, 0);		/* offset, high word */
+	put32(o, 0x40000);	/* offset, low word */
+}
+
+/*
+ * Send one reverse Call of @kind; @fwd_xid is the forward Call's, for
+ * BCK_SAME_XID.  Returns 0, or non-zero if the connection broke.
+ */
+static int bc_send_one(struct conn *c, enum bc_kind kind, __u32 fwd_xid)
+{
+	static __u32 m[BUF_SIZE / 4];
+	struct out o = { m, 0 };
+	int echo = kind == BCK_ECHO || kind == BCK_LONG || kind == BCK_MAX;
+	__u32 xid = kind == BCK_SAME_XID ? fwd_xid : htonl(bc_next_xid++);
+	struct bc_rec *rec = &bc_recs[bc_nrecs++ % BC_RECS];
+	size_t rpc, want = 0;
+
+	/* transport header: RDMA_MSG */
+	o.w[o.n++] = xid;
+	put32(&o, 1);			/* rdma_vers */
+	put32(&o, BC_CREDITS);		/* rdma_credit */
+	put32(&o, RDMA_MSG);
+	if (kind == BCK_READ_LIST) {
+		put32(&o, 1);		/* a Read segment follows */
+		put32(&o, 40);		/* position */
+		put_bc_seg(&o, 0xbc01);
+	}
+	put32(&o, 0);			/* Read list: end */
+	if (kind == BCK_WRITE_LIST) {
+		put32(&o, 1);		/* a Write chunk follows */
+		put32(&o, 1);		/* one segment */
+		put_bc_seg(&o, 0xbc02);
+	}
+	put32(&o, 0);			/* Write list: end */
+	if (kind == BCK_REPLY_CHUNK) {
+		put32(&o, 1);		/* Reply chunk: present */
+		put32(&o, 1);		/* one segment */
+		put_bc_seg(&o, 0xbc03);
+	} else {
+		put32(&o, 0);		/* Reply chunk: absent */
+	}
+	/* RPC Call (RFC 5531 §9) */
+	rpc = o.n;
+	o.w[o.n++] = xid;
+	put32(&o, 0);			/* CALL */
+	put32(&o, 2);			/* rpcvers */
+	put32(&o, BC_PROGRAM);
+	put32(&o, 1);			/* vers */
+	put32(&o, echo ? 1 : 0);	/* proc */
+	if (kind != BCK_SHORT) {
+		put32(&o, 0);		/* cred: AUTH_NONE */
+		put32(&o, 0);
+		put32(&o, 0);		/* verf: AUTH_NONE */
+		put32(&o, 0);
+	}
+	memset(rec, 0, sizeof(*rec));
+	rec->xid = xid;
+	rec->echo = echo;
+	if (echo) {
+		rec->arg = ntohl(xid) ^ 0x5a5a5a5au;
+		put32(&o, rec->arg);
+	}
+	if (kind == BCK_LONG)
+		want = BC_MAXPAYLOAD + 4;
+	if (kind == BCK_MAX)
+		want = BC_MAXPAYLOAD;
+	while ((o.n - rpc) * 4 < want)
+		put32(&o, 0);		/* filler the procedure ignores */
+	stats[ST_BC_SENT]++;
+	if (verbose)
+		printf("rdma-peer: %u: reverse Call xid 0x%08x kind %u, %zu bytes of RPC\n",
+		       c->gen, ntohl(xid), kind, (o.n - rpc) * 4);
+	return post_send(c, m, o.n * 4, 0, 0);
+}
+
+static int bc_send(struct conn *c, enum bc_kind kind, unsigned int n,
+		   __u32 fwd_xid)
+{
+	while (n--)
+		if (bc_send_one(c, kind, fwd_xid))
+			return 1;
+	return 0;
+}
+
+/*
+ * SC_BC_CALLS: reverse Calls before the Reply, after it, or around it,
+ * then the well-formed Reply.  0, or -1 when the connection broke.
+ */
+static int bc_calls_and_reply(struct conn *c, const struct call_hdr *h,
+			      const struct rpc_args *a, struct xid_rec *r)
+{
+	enum bc_kind kind = a->param & BC_KIND_MASK;
+	unsigned int n = (a->param >> BC_COUNT_SHIFT) & BC_COUNT_MASK;
+	unsigned int before = n;
+	int rc;
+
+	if (kind >= BCK_COUNT)
+		kind = BCK_NULL;
+	if (a->param & BC_AFTER)
+		before = 0;
+	else if (a->param & BC_AROUND)
+		before = (n + 1) / 2;
+	if (bc_send(c, kind, before, h->xid))
+		return -1;
+	rc = reply(c, SC_GOOD, h, a, r);
+	if (rc)
+		return rc;
+	return bc_send(c, kind, n - before, h->xid) ? -1 : 0;
+}
+
+/* Is this message a reverse Reply: RDMA_MSG whose RPC msg_type is REPLY? */
+static int is_bc_reply(const __u8 *buf, __u32 len)
+{
+	struct call_hdr h;
+	__u32 type;
+
+	if (len < 16 || parse_call_hdr(buf, len, &h) || h.proc != RDMA_MSG ||
+	    len < h.hdrlen + 8)
+		return 0;
+	memcpy(&type, buf + h.hdrlen + 4, 4);
+	return ntohl(type) == 1;
+}
+
+/*
+ * Check a reverse Reply: chunkless RDMA_MSG with the Call's XID,
+ * accepted with an AUTH_NONE verifier, SUCCESS, and for an ECHO Call
+ * the word echoed.  Counts it good or bad; never a Call.
+ */
+static void bc_reply_in(struct conn *c, const __u8 *buf, __u32 len)
+{
+	static const __u32 head[] = { 1, 0, 0, 0, 0 };	/* REPLY .. SUCCESS */
+	struct bc_rec *rec = NULL;
+	struct call_hdr h;
+	const char *why = NULL;
+	__u32 w[7] = { 0 };
+	unsigned int i, n;
+
+	parse_call_hdr(buf, len, &h);
+	n = (len - h.hdrlen) / 4 < 7 ? (len - h.hdrlen) / 4 : 7;
+	memcpy(w, buf + h.hdrlen, n * 4);
+	for (i = 0; i < BC_RECS && i < bc_nrecs; i++)
+		if (bc_recs[i].xid == w[0] && !bc_recs[i].answered)
+			rec = &bc_recs[i];
+	stats[ST_BC_CREDITS] = h.credits;
+	if (!rec)
+		why = "no reverse Call of this XID awaits a Reply";
+	else if (h.xid != w[0])
+		why = "rdma_xid is not the RPC XID";
+	else if (h.vers != 1 || h.nread || h.has_write || h.has_reply)
+		why = "not a chunkless version 1 header";
+	else if (len != h.hdrlen + (rec->echo ? 7 : 6) * 4)
+		why = "wrong length";
+	for (i = 0; !why && i < 5; i++)
+		if (ntohl(w[i + 1]) != head[i])
+			why = "not an accepted, successful Reply";
+	if (!why && rec->echo && ntohl(w[6]) != (rec->arg ^ BC_ECHO_MASK))
+		why = "the echoed word is wrong";
+	if (why) {
+		stats[ST_BC_BAD_REPLIES]++;
+		printf("rdma-peer: %u: bad reverse Reply xid 0x%08x (%u bytes): %s\n",
+		       c->gen, ntohl(w[0]), len, why);
+		return;
+	}
+	rec->answered = 1;
+	stats[ST_BC_REPLIES]++;
+	if (verbose)
+		printf("rdma-peer: %u: reverse Reply xid 0x%08x, credits %u\n",
+		       c->gen, ntohl(w[0]), h.credits);
+}
+
 /* Find or add the record of @xid; NULL when the table is full. */
 static struct xid_rec *xid_find(__u32 xid, int *seen)
 {
@@ -1015,6 +1244,8 @@ static int handle_call(struct conn *c, const __u8 *buf, __u32 len,
 	case SC_SET_ACCEPT:
 		accept_mode = a.param < AM_COUNT ? a.param : AM_DEFAULT;
 		break;
+	case SC_BC_CALLS:
+		return bc_calls_and_reply(c, &h, &a, r);
 	default:
 		break;
 	}
@@ -1030,7 +1261,7 @@ static int drain_cq(struct conn *c)
 {
 	static struct ibv_wc wc[NUM_RECV];
 	static struct xid_rec *rec[NUM_RECV];
-	static int seen[NUM_RECV];
+	static int seen[NUM_RECV], bc[NUM_RECV];
 	int n = 0, got, i, rc = 0;
 
 	do {
@@ -1047,12 +1278,19 @@ static int drain_cq(struct conn *c)
 					ibv_wc_status_str(wc[i].status));
 			return -1;
 		}
-		rec[i] = arrive(c, recv_buf(c, wc[i].wr_id), wc[i].byte_len,
-				&seen[i]);
+		/* a reverse Reply is no Call: not held against credits */
+		bc[i] = is_bc_reply(recv_buf(c, wc[i].wr_id), wc[i].byte_len);
+		if (!bc[i])
+			rec[i] = arrive(c, recv_buf(c, wc[i].wr_id),
+					wc[i].byte_len, &seen[i]);
 	}
 	for (i = 0; i < n && !rc; i++) {
-		rc = handle_call(c, recv_buf(c, wc[i].wr_id), wc[i].byte_len,
-				 rec[i], seen[i]);
+		if (bc[i])
+			bc_reply_in(c, recv_buf(c, wc[i].wr_id),
+				    wc[i].byte_len);
+		else
+			rc = handle_call(c, recv_buf(c, wc[i].wr_id),
+					 wc[i].byte_len, rec[i], seen[i]);
 		if (rc < 0)
 			return rc;
 		if (post_recv(c, wc[i].wr_id))

@@ -21,6 +21,15 @@
  * STATUS procedure returns them) and that the next call on the transport
  * works.
  *
+ * The reverse-direction rows (RFC 8167) have the peer send Calls to us
+ * around its Reply.  Some run with no back channel (the Calls must be
+ * dropped and counted, the forward RPC undisturbed); the others set one
+ * up, as NFSv4.1 does (bc_setup, then xprt->bc_serv), served by a
+ * minimal callback service of this suite's own: a kthread that hands
+ * each queued Call to bc_svc_process(), whose test program answers
+ * procedure 0 with nothing and procedure 1 with its argument XOR a
+ * mask; the peer checks every reverse Reply.
+ *
  * Module parameters: peer_addr (IPv4 or IPv6 literal), peer_port.  On 6.1
  * KUnit runs a module's suites at MODULE_STATE_COMING, before parameters
  * are parsed, so both keep their defaults there.  Hence "quick" (leave
@@ -31,10 +40,13 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/highmem.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/sunrpc/bc_xprt.h>
 #include <linux/sunrpc/clnt.h>
 #include <linux/sunrpc/addr.h>
+#include <linux/sunrpc/svc.h>
 #include <net/net_namespace.h>
 
 #include "xprt_rdma.h"
@@ -54,7 +66,8 @@ enum peer_scenario {
 	SC_BAD_LIST, SC_HDR_ONLY, SC_SHORT_RPC, SC_SHORT_NOMSG, SC_SEG_COUNT,
 	SC_SEG_OVER, SC_REPLY_OVER, SC_CLAIM_MORE, SC_BAD_HANDLE,
 	SC_NO_REPLY, SC_DISC_BEFORE, SC_DISC_AFTER, SC_REJECT,
-	SC_SET_ACCEPT, SC_SET_CREDITS, SC_HOLD, SC_STATUS, SC_COUNT
+	SC_SET_ACCEPT, SC_SET_CREDITS, SC_HOLD, SC_STATUS, SC_BC_CALLS,
+	SC_COUNT
 };
 
 /* Must match enum status_word in rdma-peer.c */
@@ -62,8 +75,25 @@ enum peer_status_word {
 	ST_OVERRUNS, ST_RETRANS_UNANSWERED, ST_RETRANS_ANSWERED, ST_CALLS,
 	ST_ACCEPTED, ST_REJECTED, ST_BAD_CALLS, ST_XMITS, ST_XMIT_CONNS,
 	ST_READ_CHUNKS, ST_LONG_CALLS, ST_WRITE_CHUNKS, ST_REPLY_CHUNKS,
-	ST_RDMA_ERRORS, ST_QUICK, ST_COUNT
+	ST_RDMA_ERRORS, ST_QUICK, ST_BC_SENT, ST_BC_REPLIES, ST_BC_BAD_REPLIES,
+	ST_BC_CREDITS, ST_COUNT
 };
+
+/* Must match SC_BC_CALLS's param and enum bc_kind in rdma-peer.c */
+#define BC_COUNT_SHIFT	8
+#define BC_AFTER	0x10000u
+#define BC_AROUND	0x20000u
+#define BC_CALLS(kind, n)	((kind) | (n) << BC_COUNT_SHIFT)
+
+enum peer_bc_kind {
+	BCK_NULL, BCK_ECHO, BCK_SHORT, BCK_LONG, BCK_MAX, BCK_READ_LIST,
+	BCK_WRITE_LIST, BCK_REPLY_CHUNK, BCK_SAME_XID
+};
+
+/* The callback program the peer calls; must match rdma-peer.c */
+#define PEER_CB_PROGRAM		0x20049998
+#define PEER_CB_VERSION		1
+#define PEER_CB_ECHO_MASK	0xbcbcbcbcu
 
 /* Must match enum accept_mode in rdma-peer.c */
 enum peer_accept_mode {
@@ -552,6 +582,215 @@ static void peer_wait_disconnect(struct kunit *test)
 			       "the peer's disconnect went unnoticed");
 }
 
+/* ---- a callback service for the reverse direction (RFC 8167) ---- */
+
+/* Procedure 0: no arguments, no results */
+static __be32 peer_cb_null(struct svc_rqst *rqstp)
+{
+	return rpc_success;
+}
+
+/* Procedure 1: one word in, that word XOR PEER_CB_ECHO_MASK out */
+static __be32 peer_cb_echo(struct svc_rqst *rqstp)
+{
+	struct kvec *argv = &rqstp->rq_arg.head[0];
+
+	if (argv->iov_len < XDR_UNIT)
+		return rpc_garbage_args;
+	svc_putnl(&rqstp->rq_res.head[0],
+		  svc_getnl(argv) ^ PEER_CB_ECHO_MASK);
+	return rpc_success;
+}
+
+/* The procedures encode as they run; svc_process_common() wants this */
+static bool peer_cb_encode(struct svc_rqst *rqstp, struct xdr_stream *xdr)
+{
+	return true;
+}
+
+static const struct svc_procedure peer_cb_procs[] = {
+	[0] = { .pc_func = peer_cb_null, .pc_encode = peer_cb_encode,
+		.pc_name = "NULL" },
+	[1] = { .pc_func = peer_cb_echo, .pc_encode = peer_cb_encode,
+		.pc_name = "ECHO" },
+};
+
+static int peer_cb_dispatch(struct svc_rqst *rqstp, __be32 *statp)
+{
+	*statp = rqstp->rq_procinfo->pc_func(rqstp);
+	return 1;
+}
+
+static unsigned int peer_cb_counts[ARRAY_SIZE(peer_cb_procs)];
+
+static const struct svc_version peer_cb_version1 = {
+	.vs_vers	= PEER_CB_VERSION,
+	.vs_nproc	= ARRAY_SIZE(peer_cb_procs),
+	.vs_proc	= peer_cb_procs,
+	.vs_count	= peer_cb_counts,
+	.vs_xdrsize	= XDR_UNIT,
+	.vs_hidden	= true,		/* never registered with rpcbind */
+	.vs_dispatch	= peer_cb_dispatch,
+};
+
+static const struct svc_version *peer_cb_versions[] = {
+	[PEER_CB_VERSION] = &peer_cb_version1,
+};
+
+static int peer_cb_authenticate(struct svc_rqst *rqstp)
+{
+	return SVC_OK;		/* AUTH_NONE was checked already */
+}
+
+/* Not const: svc_create() fills in the version range */
+static struct svc_program peer_cb_program = {
+	.pg_prog		= PEER_CB_PROGRAM,
+	.pg_nvers		= ARRAY_SIZE(peer_cb_versions),
+	.pg_vers		= peer_cb_versions,
+	.pg_name		= "xprtrdma_peer_cb",
+	.pg_class		= "xprtrdma_peer",
+	.pg_authenticate	= peer_cb_authenticate,
+	.pg_init_request	= svc_generic_init_request,
+};
+
+/*
+ * The service, its one svc_rqst and the kthread that serves it, for the
+ * suite's life; a row that wants a back channel attaches it to the
+ * transport (peer_bc_attach()).  Queued Calls each hold a backchannel
+ * slot and a transport reference until bc_svc_process() has sent the
+ * Reply (or dropped the Call) and SUNRPC has freed the rqst.
+ */
+static struct peer_cb {
+	struct svc_serv *serv;
+	struct svc_rqst *rqstp;
+	struct task_struct *thread;
+	atomic_t held;		/* while set, Calls stay queued */
+} peer_cb;
+
+/* The next Call to serve, unless the row holds them */
+static struct rpc_rqst *peer_cb_next(struct svc_serv *serv)
+{
+	struct rpc_rqst *req;
+
+	if (atomic_read(&peer_cb.held))
+		return NULL;
+	spin_lock_bh(&serv->sv_cb_lock);
+	req = list_first_entry_or_null(&serv->sv_cb_list, struct rpc_rqst,
+				       rq_bc_list);
+	if (req)
+		list_del(&req->rq_bc_list);
+	spin_unlock_bh(&serv->sv_cb_lock);
+	return req;
+}
+
+/* Serve queued Calls until stopped; the queue is empty when it returns */
+static int peer_cb_thread(void *data)
+{
+	struct svc_rqst *rqstp = data;
+	struct svc_serv *serv = rqstp->rq_server;
+	struct rpc_rqst *req;
+
+	for (;;) {
+		req = NULL;
+		wait_event_interruptible(serv->sv_cb_waitq,
+					 (req = peer_cb_next(serv)) ||
+					 kthread_should_stop());
+		if (req)
+			bc_svc_process(serv, req, rqstp);
+		else if (kthread_should_stop())
+			return 0;
+	}
+}
+
+static void peer_cb_release(void)
+{
+	atomic_set(&peer_cb.held, 0);
+	if (peer_cb.thread)
+		kthread_stop(peer_cb.thread);
+	if (peer_cb.rqstp)
+		svc_rqst_free(peer_cb.rqstp);
+	if (peer_cb.serv)
+		svc_put(peer_cb.serv);
+	memset(&peer_cb, 0, sizeof(peer_cb));
+}
+
+static int peer_cb_start(void)
+{
+	struct task_struct *thread;
+
+	peer_cb.serv = svc_create(&peer_cb_program, PAGE_SIZE, NULL);
+	if (!peer_cb.serv)
+		return -ENOMEM;
+	peer_cb.rqstp = svc_rqst_alloc(peer_cb.serv, &peer_cb.serv->sv_pools[0],
+				       NUMA_NO_NODE);
+	if (!peer_cb.rqstp)
+		goto out_release;
+	thread = kthread_run(peer_cb_thread, peer_cb.rqstp, "xprtrdma-peer-cb");
+	if (IS_ERR(thread))
+		goto out_release;
+	peer_cb.thread = thread;
+	return 0;
+out_release:
+	peer_cb_release();
+	return -ENOMEM;
+}
+
+/* A row set up a back channel and has not taken it down yet */
+static bool peer_bc_attached;
+
+/* Set up a back channel on the transport, as NFSv4.1 does */
+static int peer_bc_attach(void)
+{
+	struct rpc_xprt *xprt = peer_xprt();
+	int rc;
+
+	rc = xprt_setup_backchannel(xprt, 1);
+	if (rc)
+		return rc;
+	WRITE_ONCE(xprt->bc_serv, peer_cb.serv);
+	peer_bc_attached = true;
+	return 0;
+}
+
+static void peer_bc_detach(void)
+{
+	struct rpc_xprt *xprt = peer_xprt();
+
+	if (!peer_bc_attached)
+		return;
+	peer_bc_attached = false;
+	xprt_destroy_backchannel(xprt, 1);
+	WRITE_ONCE(xprt->bc_serv, NULL);
+	atomic_set(&peer_cb.held, 0);
+	wake_up(&peer_cb.serv->sv_cb_waitq);
+}
+
+/* The client's backchannel counters (the debugfs rdma_stats fields) */
+struct peer_bc_counters {
+	unsigned long null_calls;
+	unsigned long compound_calls;
+	unsigned long replies;
+	unsigned long dropped;
+	unsigned long reply_errors;
+	size_t free_slots;
+};
+
+static void peer_bc_read(struct peer_bc_counters *c)
+{
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(peer_xprt());
+	const struct rpcrdma_stats *st = &r_xprt->rx_stats;
+	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
+
+	c->null_calls = READ_ONCE(st->bc_null_calls);
+	c->compound_calls = READ_ONCE(st->bc_compound_calls);
+	c->replies = READ_ONCE(st->bc_replies);
+	c->dropped = READ_ONCE(st->bc_calls_dropped);
+	c->reply_errors = READ_ONCE(st->bc_reply_errors);
+	spin_lock(&buf->rb_lock);
+	c->free_slots = list_count_nodes(&buf->rb_bc_free);
+	spin_unlock(&buf->rb_lock);
+}
+
 /* ---- the rows ---- */
 
 enum peer_check {
@@ -578,6 +817,12 @@ struct peer_row {
 	u32 cwnd;
 	bool slow;			/* waits for a timeout or a back-off */
 	void (*run)(struct kunit *test, const struct peer_row *row);
+	/* RFC 8167 rows (peer_row_bc): the peer's reverse Calls */
+	bool bc_up;			/* a back channel is set up */
+	bool bc_hold;			/* the service holds them till all came */
+	unsigned int batch;		/* forward calls at once; 0: one */
+	unsigned int bc_taken;		/* handed to the callback service */
+	bool bc_any_split;		/* any taken/dropped split will do */
 };
 
 #define INLINE_ARGS	.arg_len = 100
@@ -598,6 +843,12 @@ static void peer_row_private_data(struct kunit *test,
 				  const struct peer_row *row);
 static void peer_row_shrink(struct kunit *test, const struct peer_row *row);
 static void peer_row_hold(struct kunit *test, const struct peer_row *row);
+static void peer_row_bc(struct kunit *test, const struct peer_row *row);
+
+/* A row of reverse Calls of @kind around a Write chunk call */
+#define BC_ROW(rule, bc_param, up, taken)				\
+	{ "RFC 8167 " rule, SC_BC_CALLS, { .param = bc_param, WRITE_CHUNK },	\
+	  0, .run = peer_row_bc, .bc_up = (up), .bc_taken = (taken) }
 
 static const struct peer_row peer_rows[] = {
 	/* Every chunk type, echoed correctly */
@@ -758,6 +1009,47 @@ static const struct peer_row peer_rows[] = {
 	{ "RFC 8797 §3.1: private data 256 KiB each way: never more than our own 4 KiB buffers",
 	  SC_SET_ACCEPT, { .param = AM_256K }, 0,
 	  .run = peer_row_private_data },
+
+	/* Reverse direction (RFC 8167): no back channel set up */
+	BC_ROW("§4: a reverse Call with no back channel is dropped; the RPC completes",
+	       BC_CALLS(BCK_NULL, 1), false, 0),
+	BC_ROW("§4: a reverse Call after the Reply, with no back channel, is dropped",
+	       BC_CALLS(BCK_NULL, 1) | BC_AFTER, false, 0),
+	BC_ROW("§4: a reverse Call with our XID, no back channel: dropped, Reply matched",
+	       BC_CALLS(BCK_SAME_XID, 1), false, 0),
+	/* with a back channel */
+	BC_ROW("§4: a CB_NULL-like reverse Call is answered: chunkless RDMA_MSG, 4 credits",
+	       BC_CALLS(BCK_NULL, 1), true, 1),
+	BC_ROW("§4: a reverse Call with arguments is answered with its result",
+	       BC_CALLS(BCK_ECHO, 1), true, 1),
+	BC_ROW("§4: a reverse Call with the XID of our pending Call is a Call, not its Reply",
+	       BC_CALLS(BCK_SAME_XID, 1), true, 1),
+	{ "RFC 8167 §3: more reverse Calls than slots: 4 answered, the rest dropped",
+	  SC_BC_CALLS, { .param = BC_CALLS(BCK_NULL, RPCRDMA_BC_SLOTS + 2),
+			 WRITE_CHUNK }, 0,
+	  .run = peer_row_bc, .bc_up = true, .bc_hold = true,
+	  .bc_taken = RPCRDMA_BC_SLOTS },
+	BC_ROW("§4: a reverse Call shorter than an RPC Call (24 bytes) is dropped",
+	       BC_CALLS(BCK_SHORT, 1), true, 0),
+	BC_ROW("§3: a reverse Call longer than bc_maxpayload (1000 bytes) is dropped",
+	       BC_CALLS(BCK_LONG, 1), true, 0),
+	BC_ROW("§3: a reverse Call of exactly bc_maxpayload (996 bytes) is answered",
+	       BC_CALLS(BCK_MAX, 1), true, 1),
+	BC_ROW("§5: a reverse Call with a Read list is dropped",
+	       BC_CALLS(BCK_READ_LIST, 1), true, 0),
+	BC_ROW("§5: a reverse Call with a Write list is dropped",
+	       BC_CALLS(BCK_WRITE_LIST, 1), true, 0),
+	BC_ROW("§5: a reverse Call with a Reply chunk is dropped",
+	       BC_CALLS(BCK_REPLY_CHUNK, 1), true, 0),
+	{ "RFC 8167 §4: 32 RPCs at once, each with reverse Calls around its Reply: all complete",
+	  SC_BC_CALLS, { .param = BC_CALLS(BCK_ECHO, 2) | BC_AROUND,
+			 WRITE_CHUNK }, 0,
+	  .run = peer_row_bc, .bc_up = true, .batch = 32,
+	  .bc_any_split = true },
+	{ "RFC 8167 §4: 32 RPCs at once, reverse Calls and no back channel: all complete",
+	  SC_BC_CALLS, { .param = BC_CALLS(BCK_NULL, 2) | BC_AROUND,
+			 WRITE_CHUNK }, 0,
+	  .run = peer_row_bc, .batch = 32 },
 };
 
 /* Does the peer ask for the quick run?  Asked once per suite run. */
@@ -1053,6 +1345,147 @@ static void peer_row_hold(struct kunit *test, const struct peer_row *row)
 			    0U, "credit overruns on the new connection");
 }
 
+/* Reverse Calls the client has taken (queued to the service) since @b */
+static unsigned long peer_bc_taken(const struct peer_bc_counters *b,
+				   const struct peer_bc_counters *a)
+{
+	return a->null_calls - b->null_calls +
+	       a->compound_calls - b->compound_calls;
+}
+
+/* What peer_bc_wait() waits for, since the counters @b */
+enum peer_bc_event {
+	PBW_SLOTS_FREE,		/* every backchannel slot is free */
+	PBW_ARRIVED,		/* @n reverse Calls were taken or dropped */
+	PBW_ANSWERED,		/* @n reverse Replies were sent */
+};
+
+static bool peer_bc_reached(enum peer_bc_event what,
+			    const struct peer_bc_counters *b,
+			    const struct peer_bc_counters *a, unsigned long n)
+{
+	switch (what) {
+	case PBW_SLOTS_FREE:
+		return a->free_slots == RPCRDMA_BC_SLOTS;
+	case PBW_ARRIVED:
+		return peer_bc_taken(b, a) + a->dropped - b->dropped >= n;
+	case PBW_ANSWERED:
+		return a->replies - b->replies >= n;
+	}
+	return false;
+}
+
+/*
+ * Read the counters into @a until @what: 30 s at most, room for every
+ * Reply of a batch to wait 250 ms (call_bc_transmit_status()) for its
+ * req's previous Send
+ */
+static bool peer_bc_wait(enum peer_bc_event what,
+			 const struct peer_bc_counters *b,
+			 struct peer_bc_counters *a, unsigned long n)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		peer_bc_read(a);
+		if (peer_bc_reached(what, b, a, n))
+			return true;
+		msleep(100);
+	}
+	return false;
+}
+
+/*
+ * The forward call(s) the row describes; the peer sends its reverse
+ * Calls around each Reply.  Each must succeed with its data intact.
+ */
+static void peer_bc_forward(struct kunit *test, const struct peer_row *row)
+{
+	struct peer_call out;
+
+	if (row->batch) {
+		KUNIT_EXPECT_EQ_MSG(test, peer_batch(test, row->idx, &row->call,
+						     row->batch), 0,
+				    "forward RPCs that failed");
+		return;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, peer_call(test, row->idx, &row->call, &out),
+			    0, "the forward RPC");
+	KUNIT_EXPECT_EQ_MSG(test, out.flag, 0U,
+			    "the peer found our arguments wrong");
+}
+
+/*
+ * RFC 8167 rows: whatever the peer's reverse Calls, the forward RPCs
+ * complete with their data and no bad Reply; each reverse Call is taken
+ * or dropped and counted; each one taken is answered, and the peer
+ * finds every reverse Reply well formed, granting RPCRDMA_BC_SLOTS.
+ */
+static void peer_row_bc(struct kunit *test, const struct peer_row *row)
+{
+	u32 kind = row->call.param & 0xff;
+	bool echo = kind == BCK_ECHO || kind == BCK_LONG || kind == BCK_MAX;
+	unsigned int sent = (row->batch ?: 1) *
+			    ((row->call.param >> BC_COUNT_SHIFT) & 0xff);
+	struct peer_bc_counters bb, ba;
+	struct peer_counters b, a;
+	u32 st0[ST_COUNT], st[ST_COUNT];
+	unsigned long taken, dropped;
+
+	peer_bc_detach();	/* what an aborted row may have left */
+	/* every slot free again: the last row's Replies are all freed */
+	KUNIT_EXPECT_TRUE_MSG(test, peer_bc_wait(PBW_SLOTS_FREE, &bb, &bb, 0),
+			      "backchannel slots still held");
+	if (row->bc_up)
+		KUNIT_ASSERT_EQ(test, peer_bc_attach(), 0);
+	atomic_set(&peer_cb.held, row->bc_hold);
+	peer_status(test, SC_STATUS, st0);
+	peer_read_counters(&b);
+	peer_bc_read(&bb);
+
+	peer_bc_forward(test, row);
+
+	/* every reverse Call reaches us, and is taken or dropped */
+	peer_bc_wait(PBW_ARRIVED, &bb, &ba, sent);
+	taken = peer_bc_taken(&bb, &ba);
+	dropped = ba.dropped - bb.dropped;
+	if (row->bc_hold) {
+		/* the Calls held are what fills the slots */
+		KUNIT_EXPECT_EQ(test, ba.free_slots, (size_t)0);
+		atomic_set(&peer_cb.held, 0);
+		wake_up(&peer_cb.serv->sv_cb_waitq);
+	}
+	/* every Call taken is answered; then the peer has the Replies */
+	peer_bc_wait(PBW_ANSWERED, &bb, &ba, taken);
+	peer_status(test, SC_STATUS, st);
+	peer_read_counters(&a);
+	kunit_info(test, "reverse Calls: %u sent, %lu taken, %lu dropped, %lu answered, %u Replies checked\n",
+		   sent, taken, dropped, ba.replies - bb.replies,
+		   st[ST_BC_REPLIES] - st0[ST_BC_REPLIES]);
+
+	KUNIT_EXPECT_EQ(test, st[ST_BC_SENT] - st0[ST_BC_SENT], sent);
+	KUNIT_EXPECT_EQ(test, taken + dropped, (unsigned long)sent);
+	if (!row->bc_any_split)
+		KUNIT_EXPECT_EQ(test, taken, (unsigned long)row->bc_taken);
+	/* CB_NULL and procedures with arguments are counted apart */
+	KUNIT_EXPECT_EQ(test, echo ? ba.null_calls - bb.null_calls :
+			ba.compound_calls - bb.compound_calls, 0UL);
+	KUNIT_EXPECT_EQ(test, ba.replies - bb.replies, taken);
+	KUNIT_EXPECT_EQ(test, ba.reply_errors, bb.reply_errors);
+	KUNIT_EXPECT_EQ_MSG(test, st[ST_BC_REPLIES] - st0[ST_BC_REPLIES],
+			    (u32)taken, "reverse Replies the peer received");
+	KUNIT_EXPECT_EQ_MSG(test, st[ST_BC_BAD_REPLIES],
+			    st0[ST_BC_BAD_REPLIES],
+			    "reverse Replies the peer found wrong");
+	if (taken)
+		KUNIT_EXPECT_EQ_MSG(test, st[ST_BC_CREDITS], RPCRDMA_BC_SLOTS,
+				    "rdma_credit of the reverse Replies");
+	/* a reverse Call is never taken for a forward Reply */
+	KUNIT_EXPECT_EQ(test, a.bad_reply, b.bad_reply);
+	KUNIT_EXPECT_EQ(test, a.bad_xids, b.bad_xids);
+	peer_bc_detach();
+}
+
 /* Every row, then the peer's view of the client, then a good call. */
 static void xprtrdma_peer_row(struct kunit *test)
 {
@@ -1137,6 +1570,7 @@ static void xprtrdma_peer_clean_record(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st[ST_RETRANS_UNANSWERED], 0U);
 	KUNIT_EXPECT_EQ(test, st[ST_BAD_CALLS], 0U);
 	KUNIT_EXPECT_EQ(test, st[ST_RDMA_ERRORS], 0U);
+	KUNIT_EXPECT_EQ(test, st[ST_BC_BAD_REPLIES], 0U);
 }
 
 static int xprtrdma_peer_suite_init(struct kunit_suite *suite)
@@ -1154,6 +1588,7 @@ static int xprtrdma_peer_suite_init(struct kunit_suite *suite)
 		.flags		= RPC_CLNT_CREATE_NOPING,
 	};
 	struct rpc_clnt *clnt;
+	int rc;
 
 	peer_procs_init();
 	args.addrsize = rpc_pton(&init_net, peer_addr, strlen(peer_addr),
@@ -1169,11 +1604,21 @@ static int xprtrdma_peer_suite_init(struct kunit_suite *suite)
 		return PTR_ERR(clnt);
 	}
 	peer_clnt = clnt;
-	return 0;
+	rc = peer_cb_start();
+	if (rc) {
+		pr_err("xprtrdma_peer: no callback service: %d\n", rc);
+		rpc_shutdown_client(clnt);
+		peer_clnt = NULL;
+	}
+	return rc;
 }
 
 static void xprtrdma_peer_suite_exit(struct kunit_suite *suite)
 {
+	if (peer_clnt)
+		peer_bc_detach();
+	/* serves what is still queued, while the transport is up */
+	peer_cb_release();
 	if (peer_clnt)
 		rpc_shutdown_client(peer_clnt);
 	peer_clnt = NULL;
