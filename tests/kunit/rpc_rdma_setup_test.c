@@ -117,9 +117,14 @@ struct flavour_case {
 	int form;			/* enum rpcrdma_call_form or _reply_form */
 };
 
-#define KRB5_FLAGS	0
-#define KRB5I_FLAGS	RPCAUTH_AUTH_DATATOUCH
-#define KRB5P_FLAGS	RPCAUTH_AUTH_DATATOUCH
+/*
+ * What auth_gss's gss_create_new() sets: au_flags holds bit numbers
+ * (__set_bit), every GSS flavour has UPDATE_SLACK, krb5i and krb5p add
+ * DATATOUCH.  RPCAUTH_AUTH_DATATOUCH used as a mask tests bit 0 instead.
+ */
+#define KRB5_FLAGS	BIT(RPCAUTH_AUTH_UPDATE_SLACK)
+#define KRB5I_FLAGS	(BIT(RPCAUTH_AUTH_UPDATE_SLACK) | BIT(RPCAUTH_AUTH_DATATOUCH))
+#define KRB5P_FLAGS	KRB5I_FLAGS
 
 static const struct flavour_case flavour_cases[] = {
 	{ .rule = "RFC 8267 sec=sys: WRITE data is DDP-eligible, a Read chunk",
