@@ -755,7 +755,8 @@ EXPORT_SYMBOL_IF_KUNIT(rpcrdma_bc_call_offset);
  * @buf: an RPC's rq_snd_buf or rq_rcv_buf
  * @ddp_flag: XDRBUF_WRITE for a Call, XDRBUF_READ for a Reply: the upper
  *	layer's mark for DDP-eligible pages (RFC 8267)
- * @au_flags: the RPC's auth flavour's au_flags
+ * @au_flags: the RPC's auth flavour's au_flags (bit numbers, set with
+ *	__set_bit() by auth_gss, not masks)
  * @shape: filled in
  *
  * No direct data placement when the flavour touches the data
@@ -776,7 +777,7 @@ VISIBLE_IF_KUNIT void rpcrdma_shape(const struct xdr_buf *buf,
 	shape->ms_pages = buf->page_len;
 	shape->ms_tail = buf->tail[0].iov_len;
 	shape->ms_ddp = (buf->flags & ddp_flag) &&
-			!(au_flags & RPCAUTH_AUTH_DATATOUCH);
+			!test_bit(RPCAUTH_AUTH_DATATOUCH, &au_flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(rpcrdma_shape);
 
