@@ -7,8 +7,7 @@
  * same on both, wrapped so that the rest of the tree is written once,
  * against one interface.  Each wrapper says what differs and since when,
  * and picks its variant by LINUX_VERSION_CODE or, where a distribution
- * backports the change, by a compile probe.  Expected next: the
- * __assign_str() arity in trace.h, sysctl table registration.
+ * backports the change, by a compile probe.
  *
  * What does not: a version test anywhere else in the tree, or code for a
  * kernel nobody builds against.
@@ -63,6 +62,24 @@ static inline void rpcrdma_svc_queue_bc_call(struct svc_serv *serv,
 #define RPCRDMA_SYSCTL_TABLE_END
 #else
 #define RPCRDMA_SYSCTL_TABLE_END	{ }
+#endif
+
+/*
+ * rpcrdma_assign_str - fill a tracepoint's __string() field
+ *
+ * Since 6.10 __assign_str() takes only the field: the source is the one
+ * its __string() declaration named.  6.1's takes the source again.
+ * trace.h passes both and names the same source twice; on 6.10+ the
+ * second is only evaluated, which keeps it type-checked.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define rpcrdma_assign_str(field, src)				\
+	do {							\
+		__assign_str(field);				\
+		(void)(src);					\
+	} while (0)
+#else
+#define rpcrdma_assign_str(field, src)	__assign_str(field, src)
 #endif
 
 #endif /* _XPRTRDMA_COMPAT_H */

@@ -114,9 +114,11 @@ int frwr_mr_init(struct rpcrdma_xprt *r_xprt, struct rpcrdma_mr *mr)
  */
 void frwr_mr_unmap(struct rpcrdma_mr *mr)
 {
-	if (mr->mr_nents)
+	if (mr->mr_nents) {
+		trace_xprtrdma_mr_unmap(mr);
 		ib_dma_unmap_sg(mr->mr_ibmr->device, mr->mr_sg, mr->mr_nents,
 				mr->mr_dir);
+	}
 	mr->mr_nents = 0;
 	mr->mr_posted = false;
 }
@@ -239,9 +241,11 @@ struct rpcrdma_mr_seg *frwr_map(struct rpcrdma_xprt *r_xprt,
 	return seg + i;
 
 out_unmap:
+	trace_xprtrdma_frwr_maperr(mr, xid);
 	frwr_mr_unmap(mr);
+	return ERR_PTR(-EIO);
 out_err:
-	trace_xprtrdma_mr_map_err(mr, xid);
+	trace_xprtrdma_frwr_sgerr(mr, xid);
 	return ERR_PTR(-EIO);
 }
 
@@ -261,6 +265,7 @@ int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 {
 	struct rpcrdma_ep *ep = r_xprt->rx_ep;
 	struct ib_send_wr *post_wr = &req->rl_wr;
+	unsigned int wrs = 1;
 	struct rpcrdma_mr *mr;
 	int rc;
 
@@ -284,6 +289,8 @@ int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 			atomic_inc_return(&r_xprt->rx_completion_ids);
 		mr->mr_regwr.wr.next = post_wr;
 		post_wr = &mr->mr_regwr.wr;
+		trace_xprtrdma_mr_fastreg(mr, req->rl_slot.rq_xid);
+		wrs++;
 	}
 
 	/* rl_registered and rl_chunks are final, and a reply may take
@@ -297,6 +304,8 @@ int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 	if (!rc)
 		set_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
 	spin_unlock(&r_xprt->rx_xprt.queue_lock);
+	if (!rc)
+		trace_xprtrdma_post_send(req, wrs);
 	if (rc) {
 		clear_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
 		r_xprt->rx_stats.post_send_errors++;
@@ -369,7 +378,7 @@ void frwr_reminv(struct rpcrdma_rep *rep, struct list_head *mrs)
 		return;
 	list_for_each_entry(mr, mrs, mr_list) {
 		if (mr->mr_posted && mr->mr_handle == rep->rr_inv_rkey) {
-			trace_xprtrdma_mr_reminv(mr);
+			trace_xprtrdma_mr_reminv(mr, mr->mr_req->rl_slot.rq_xid);
 			frwr_mr_recycle(mr);
 			return;
 		}
@@ -394,7 +403,7 @@ static void frwr_wc_localinv_wake(struct ib_cq *cq, struct ib_wc *wc)
 	struct rpcrdma_mr *mr = container_of(wc->wr_cqe, struct rpcrdma_mr,
 					     mr_cqe);
 
-	trace_xprtrdma_wc_li(&mr->mr_cid, wc);
+	trace_xprtrdma_wc_li_wake(&mr->mr_cid, wc);
 	if (wc->status != IB_WC_SUCCESS)
 		mr->mr_xprt->rx_stats.mrs_recycled++;
 	frwr_wc_error(mr, wc);
@@ -407,7 +416,7 @@ static void frwr_wc_localinv_done(struct ib_cq *cq, struct ib_wc *wc)
 					     mr_cqe);
 	struct rpcrdma_req *req = mr->mr_req;
 
-	trace_xprtrdma_wc_li(&mr->mr_cid, wc);
+	trace_xprtrdma_wc_li_done(&mr->mr_cid, wc);
 	if (wc->status != IB_WC_SUCCESS)
 		mr->mr_xprt->rx_stats.mrs_recycled++;
 	frwr_wc_error(mr, wc);
@@ -453,6 +462,7 @@ static struct ib_send_wr *frwr_chain_localinv(struct rpcrdma_xprt *r_xprt,
 		*prev = &mr->mr_invwr;
 		prev = &mr->mr_invwr.next;
 		*last = mr;
+		trace_xprtrdma_mr_localinv(mr, req->rl_slot.rq_xid);
 		r_xprt->rx_stats.local_inv_needed++;
 	}
 	if (*last) {

@@ -871,6 +871,35 @@ static int rpcrdma_register_chunk(struct rpcrdma_xprt *r_xprt,
 	return 0;
 }
 
+/* One tracepoint per segment of a chunk just registered */
+static void rpcrdma_trace_read_chunk(const struct rpcrdma_req *req,
+				     const struct rpcrdma_chunk *chunk)
+{
+	u32 i;
+
+	for (i = 0; i < chunk->ch_nsegs; i++)
+		trace_xprtrdma_chunk_read(&req->rl_slot, chunk->ch_position, i,
+					  chunk->ch_nsegs, &chunk->ch_segs[i]);
+}
+
+static void rpcrdma_trace_reply_chunk(const struct rpcrdma_req *req,
+				      const struct rpcrdma_chunk *chunk,
+				      enum rpcrdma_reply_form form)
+{
+	u32 i;
+
+	for (i = 0; i < chunk->ch_nsegs; i++) {
+		if (form == RPCRDMA_REPLY_WRITE_CHUNK)
+			trace_xprtrdma_chunk_write(&req->rl_slot, 0, i,
+						   chunk->ch_nsegs,
+						   &chunk->ch_segs[i]);
+		else
+			trace_xprtrdma_chunk_reply(&req->rl_slot, 0, i,
+						   chunk->ch_nsegs,
+						   &chunk->ch_segs[i]);
+	}
+}
+
 /* The payload's XDR pad, at the head of the tail (xdr_write_pages()). */
 static unsigned int rpcrdma_tail_pad(const struct xdr_buf *buf)
 {
@@ -906,6 +935,7 @@ static int rpcrdma_call_chunks(struct rpcrdma_xprt *r_xprt,
 	n = rpcrdma_register_chunk(r_xprt, req, n, false, read);
 	if (n)
 		return n;
+	rpcrdma_trace_read_chunk(req, read);
 	r_xprt->rx_stats.read_chunk_count++;
 	if (form == RPCRDMA_CALL_LONG)
 		r_xprt->rx_stats.nomsg_call_count++;
@@ -940,6 +970,7 @@ static int rpcrdma_reply_chunks(struct rpcrdma_xprt *r_xprt,
 	n = rpcrdma_register_chunk(r_xprt, req, n, true, chunk);
 	if (n)
 		return n;
+	rpcrdma_trace_reply_chunk(req, chunk, form);
 	if (form == RPCRDMA_REPLY_WRITE_CHUNK)
 		r_xprt->rx_stats.write_chunk_count++;
 	else
@@ -1391,8 +1422,12 @@ static void rpcrdma_decode_and_grant(struct rpcrdma_xprt *r_xprt,
 	}
 	if (hdr->rh_proc == RDMA_ERROR) {
 		r_xprt->rx_stats.bad_reply_count++;
-		trace_xprtrdma_reply_rdma_err(rep, hdr->rh_xid,
-					      hdr->rh_errcode);
+		if (hdr->rh_errcode == ERR_VERS)
+			trace_xprtrdma_err_vers(rep, hdr->rh_xid,
+						hdr->rh_errcode);
+		else
+			trace_xprtrdma_err_chunk(rep, hdr->rh_xid,
+						 hdr->rh_errcode);
 	}
 	credits = rpcrdma_sanitize_credits(hdr->rh_credits,
 					   ep->re_max_requests);
@@ -1469,7 +1504,7 @@ out_short:
 	goto out_put;
 out_unmatched:
 	spin_unlock(&xprt->queue_lock);
-	trace_xprtrdma_reply_unmatched_err(rep, xid, 0);
+	trace_xprtrdma_reply_rqst_err(rep, xid, 0);
 	goto out_put;
 out_dup:
 	spin_unlock(&xprt->queue_lock);

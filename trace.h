@@ -2,9 +2,16 @@
 /*
  * Tracepoints of the RPC-over-RDMA version 1 client transport.
  * CREATE_TRACE_POINTS is defined in transport.c only.
+ *
+ * The system is "rpcrdma", as for the in-tree client, and an event that
+ * means what one of the in-tree client's means has its name, so that
+ * `trace-cmd record -e rpcrdma` and scripts written for that module see
+ * ours.  The two modules never run together: SUNRPC has one RDMA
+ * transport class, and whichever loads second fails to register it
+ * (Documentation/tracing.md says what tracefs does meanwhile).
  */
 #undef TRACE_SYSTEM
-#define TRACE_SYSTEM xprtrdma
+#define TRACE_SYSTEM rpcrdma
 
 #if !defined(_XPRTRDMA_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _XPRTRDMA_TRACE_H
@@ -47,6 +54,8 @@ DEFINE_XPRTRDMA_COMPLETION_EVENT(xprtrdma_wc_send);
 DEFINE_XPRTRDMA_COMPLETION_EVENT(xprtrdma_wc_receive);
 DEFINE_XPRTRDMA_COMPLETION_EVENT(xprtrdma_wc_fastreg);
 DEFINE_XPRTRDMA_COMPLETION_EVENT(xprtrdma_wc_li);
+DEFINE_XPRTRDMA_COMPLETION_EVENT(xprtrdma_wc_li_wake);
+DEFINE_XPRTRDMA_COMPLETION_EVENT(xprtrdma_wc_li_done);
 
 /* ---- transport-wide events with a status ---- */
 
@@ -69,9 +78,7 @@ DECLARE_EVENT_CLASS(xprtrdma_xprt_status_class,
 		TP_PROTO(const struct rpcrdma_xprt *r_xprt, int status),\
 		TP_ARGS(r_xprt, status))
 
-DEFINE_XPRTRDMA_STATUS_EVENT(xprtrdma_connect_err);
-DEFINE_XPRTRDMA_STATUS_EVENT(xprtrdma_disconnect);
-DEFINE_XPRTRDMA_STATUS_EVENT(xprtrdma_post_recv_err);
+DEFINE_XPRTRDMA_STATUS_EVENT(xprtrdma_post_recvs_err);
 DEFINE_XPRTRDMA_STATUS_EVENT(xprtrdma_post_send_err);
 DEFINE_XPRTRDMA_STATUS_EVENT(xprtrdma_post_linv_err);
 DEFINE_XPRTRDMA_STATUS_EVENT(xprtrdma_reminv_rejected);
@@ -94,27 +101,135 @@ DECLARE_EVENT_CLASS(xprtrdma_xprt_class,
 		TP_ARGS(r_xprt))
 
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_force_disconnect);
-DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_mrs_exhausted);
+DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_nomrs_err);
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_destroy);
+DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_device_removal);
 
-TRACE_EVENT(xprtrdma_cm_event,
-	TP_PROTO(const struct rpcrdma_xprt *r_xprt, int event, int status),
-	TP_ARGS(r_xprt, event, status),
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_ADDR_RESOLVED);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_ADDR_ERROR);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_ROUTE_RESOLVED);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_ROUTE_ERROR);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_CONNECT_REQUEST);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_CONNECT_RESPONSE);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_CONNECT_ERROR);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_UNREACHABLE);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_REJECTED);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_ESTABLISHED);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_DISCONNECTED);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_DEVICE_REMOVAL);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_MULTICAST_JOIN);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_MULTICAST_ERROR);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_ADDR_CHANGE);
+TRACE_DEFINE_ENUM(RDMA_CM_EVENT_TIMEWAIT_EXIT);
+
+/* Names as rdma_event_msg() gives them, without calling it per event */
+#define show_cm_event(x)						\
+	__print_symbolic(x,						\
+		{ RDMA_CM_EVENT_ADDR_RESOLVED, "ADDR_RESOLVED" },	\
+		{ RDMA_CM_EVENT_ADDR_ERROR, "ADDR_ERROR" },		\
+		{ RDMA_CM_EVENT_ROUTE_RESOLVED, "ROUTE_RESOLVED" },	\
+		{ RDMA_CM_EVENT_ROUTE_ERROR, "ROUTE_ERROR" },		\
+		{ RDMA_CM_EVENT_CONNECT_REQUEST, "CONNECT_REQUEST" },	\
+		{ RDMA_CM_EVENT_CONNECT_RESPONSE, "CONNECT_RESPONSE" },	\
+		{ RDMA_CM_EVENT_CONNECT_ERROR, "CONNECT_ERROR" },	\
+		{ RDMA_CM_EVENT_UNREACHABLE, "UNREACHABLE" },		\
+		{ RDMA_CM_EVENT_REJECTED, "REJECTED" },			\
+		{ RDMA_CM_EVENT_ESTABLISHED, "ESTABLISHED" },		\
+		{ RDMA_CM_EVENT_DISCONNECTED, "DISCONNECTED" },		\
+		{ RDMA_CM_EVENT_DEVICE_REMOVAL, "DEVICE_REMOVAL" },	\
+		{ RDMA_CM_EVENT_MULTICAST_JOIN, "MULTICAST_JOIN" },	\
+		{ RDMA_CM_EVENT_MULTICAST_ERROR, "MULTICAST_ERROR" },	\
+		{ RDMA_CM_EVENT_ADDR_CHANGE, "ADDR_CHANGE" },		\
+		{ RDMA_CM_EVENT_TIMEWAIT_EXIT, "TIMEWAIT_EXIT" })
+
+/* A transport-wide pair of numbers: a CM event and its status; the
+ * credits the window now allows and those it allowed before
+ */
+DECLARE_EVENT_CLASS(xprtrdma_xprt_pair_class,
+	TP_PROTO(const struct rpcrdma_xprt *r_xprt, int first, int second),
+	TP_ARGS(r_xprt, first, second),
 	TP_STRUCT__entry(
 		__field(int, xprt_id)
-		__field(int, event)
-		__field(int, status)
+		__field(int, first)
+		__field(int, second)
 	),
 	TP_fast_assign(
 		__entry->xprt_id = r_xprt->rx_xprt.id;
-		__entry->event = event;
-		__entry->status = status;
+		__entry->first = first;
+		__entry->second = second;
 	),
-	TP_printk("xprt=%d event=%d status=%d",
-		  __entry->xprt_id, __entry->event, __entry->status)
+	TP_printk("xprt=%d event=%s status=%d",
+		  __entry->xprt_id, show_cm_event(__entry->first),
+		  __entry->second)
 );
 
-TRACE_EVENT(xprtrdma_connect,
+DEFINE_EVENT(xprtrdma_xprt_pair_class, xprtrdma_cm_event,
+	TP_PROTO(const struct rpcrdma_xprt *r_xprt, int first, int second),
+	TP_ARGS(r_xprt, first, second));
+
+/*
+ * A connection attempt's outcome (@rc 0: connected) and a teardown (@rc:
+ * the connection's status when it began), with the server's address.
+ */
+DECLARE_EVENT_CLASS(xprtrdma_conn_class,
+	TP_PROTO(const struct rpcrdma_xprt *r_xprt, int rc),
+	TP_ARGS(r_xprt, rc),
+	TP_STRUCT__entry(
+		__field(int, xprt_id)
+		__field(int, rc)
+		__string(addr,
+			 r_xprt->rx_xprt.address_strings[RPC_DISPLAY_ADDR])
+		__string(port,
+			 r_xprt->rx_xprt.address_strings[RPC_DISPLAY_PORT])
+	),
+	TP_fast_assign(
+		__entry->xprt_id = r_xprt->rx_xprt.id;
+		__entry->rc = rc;
+		rpcrdma_assign_str(addr,
+			r_xprt->rx_xprt.address_strings[RPC_DISPLAY_ADDR]);
+		rpcrdma_assign_str(port,
+			r_xprt->rx_xprt.address_strings[RPC_DISPLAY_PORT]);
+	),
+	TP_printk("xprt=%d peer=[%s]:%s rc=%d", __entry->xprt_id,
+		  __get_str(addr), __get_str(port), __entry->rc)
+);
+
+#define DEFINE_XPRTRDMA_CONN_EVENT(name)				\
+	DEFINE_EVENT(xprtrdma_conn_class, name,				\
+		TP_PROTO(const struct rpcrdma_xprt *r_xprt, int rc),	\
+		TP_ARGS(r_xprt, rc))
+
+DEFINE_XPRTRDMA_CONN_EVENT(xprtrdma_connect);
+DEFINE_XPRTRDMA_CONN_EVENT(xprtrdma_disconnect);
+
+/* A transport-wide number: the connect worker's delay in jiffies, the
+ * backchannel's reqs
+ */
+DECLARE_EVENT_CLASS(xprtrdma_xprt_value_class,
+	TP_PROTO(const struct rpcrdma_xprt *r_xprt, unsigned long value),
+	TP_ARGS(r_xprt, value),
+	TP_STRUCT__entry(
+		__field(int, xprt_id)
+		__field(unsigned long, value)
+	),
+	TP_fast_assign(
+		__entry->xprt_id = r_xprt->rx_xprt.id;
+		__entry->value = value;
+	),
+	TP_printk("xprt=%d delay=%lu", __entry->xprt_id, __entry->value)
+);
+
+DEFINE_EVENT(xprtrdma_xprt_value_class, xprtrdma_op_connect,
+	TP_PROTO(const struct rpcrdma_xprt *r_xprt, unsigned long value),
+	TP_ARGS(r_xprt, value));
+
+DEFINE_EVENT_PRINT(xprtrdma_xprt_value_class, xprtrdma_cb_setup,
+	TP_PROTO(const struct rpcrdma_xprt *r_xprt, unsigned long value),
+	TP_ARGS(r_xprt, value),
+	TP_printk("xprt=%d reqs=%lu", __entry->xprt_id, __entry->value));
+
+/* What a new connection settled on: thresholds, credits, FRWR depth */
+TRACE_EVENT(xprtrdma_inline_thresh,
 	TP_PROTO(const struct rpcrdma_xprt *r_xprt,
 		 const struct rpcrdma_ep *ep),
 	TP_ARGS(r_xprt, ep),
@@ -164,7 +279,7 @@ DECLARE_EVENT_CLASS(xprtrdma_rqst_class,
 		TP_PROTO(const struct rpc_rqst *rqst, int status),	\
 		TP_ARGS(rqst, status))
 
-DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_marshal_err);
+DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_marshal_failed);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_send_err);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_timer);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_resend_disconnect);
@@ -195,24 +310,139 @@ DECLARE_EVENT_CLASS(xprtrdma_mr_class,
 		  __entry->nents)
 );
 
-DEFINE_EVENT(xprtrdma_mr_class, xprtrdma_mr_map,
-	TP_PROTO(const struct rpcrdma_mr *mr, __be32 xid),
-	TP_ARGS(mr, xid));
-DEFINE_EVENT(xprtrdma_mr_class, xprtrdma_mr_map_err,
-	TP_PROTO(const struct rpcrdma_mr *mr, __be32 xid),
-	TP_ARGS(mr, xid));
+#define DEFINE_XPRTRDMA_MR_EVENT(name)					\
+	DEFINE_EVENT(xprtrdma_mr_class, name,				\
+		TP_PROTO(const struct rpcrdma_mr *mr, __be32 xid),	\
+		TP_ARGS(mr, xid))
 
-TRACE_EVENT(xprtrdma_mr_reminv,
+/* pages DMA-mapped and the REG_MR built; REG_MR posted; LOCAL_INV built;
+ * invalidated by the server (Send With Invalidate)
+ */
+DEFINE_XPRTRDMA_MR_EVENT(xprtrdma_mr_map);
+DEFINE_XPRTRDMA_MR_EVENT(xprtrdma_mr_fastreg);
+DEFINE_XPRTRDMA_MR_EVENT(xprtrdma_mr_localinv);
+DEFINE_XPRTRDMA_MR_EVENT(xprtrdma_mr_reminv);
+/* ib_dma_map_sg() mapped nothing; ib_map_mr_sg() mapped less */
+DEFINE_XPRTRDMA_MR_EVENT(xprtrdma_frwr_sgerr);
+DEFINE_XPRTRDMA_MR_EVENT(xprtrdma_frwr_maperr);
+
+/* Pages DMA-unmapped: the MR goes back to the pool or is destroyed.
+ * The XID is that of the req it last served, 0 if none.
+ */
+TRACE_EVENT(xprtrdma_mr_unmap,
 	TP_PROTO(const struct rpcrdma_mr *mr),
 	TP_ARGS(mr),
 	TP_STRUCT__entry(
+		__field(u32, xid)
 		__field(u32, handle)
+		__field(u32, length)
+		__field(int, nents)
 	),
 	TP_fast_assign(
+		__entry->xid = mr->mr_req ?
+			be32_to_cpu(mr->mr_req->rl_slot.rq_xid) : 0;
 		__entry->handle = mr->mr_handle;
+		__entry->length = mr->mr_length;
+		__entry->nents = mr->mr_nents;
 	),
-	TP_printk("handle=0x%08x", __entry->handle)
+	TP_printk("xid=0x%08x handle=0x%08x length=%u nents=%d",
+		  __entry->xid, __entry->handle, __entry->length,
+		  __entry->nents)
 );
+
+/* ---- chunks: one event per RDMA segment a Call offers ---- */
+
+DECLARE_EVENT_CLASS(xprtrdma_chunk_class,
+	TP_PROTO(const struct rpc_rqst *rqst, u32 position, u32 index,
+		 u32 nsegs, const struct rpcrdma_wire_seg *seg),
+	TP_ARGS(rqst, position, index, nsegs, seg),
+	TP_STRUCT__entry(
+		__field(int, xprt_id)
+		__field(u32, xid)
+		__field(u32, position)
+		__field(u32, index)
+		__field(u32, nsegs)
+		__field(u32, handle)
+		__field(u32, length)
+		__field(u64, offset)
+	),
+	TP_fast_assign(
+		__entry->xprt_id = rqst->rq_xprt->id;
+		__entry->xid = be32_to_cpu(rqst->rq_xid);
+		__entry->position = position;
+		__entry->index = index;
+		__entry->nsegs = nsegs;
+		__entry->handle = seg->ws_handle;
+		__entry->length = seg->ws_length;
+		__entry->offset = seg->ws_offset;
+	),
+	TP_printk("xprt=%d xid=0x%08x pos=%u seg=%u/%u %u@0x%016llx:0x%08x",
+		  __entry->xprt_id, __entry->xid, __entry->position,
+		  __entry->index + 1, __entry->nsegs, __entry->length,
+		  (unsigned long long)__entry->offset, __entry->handle)
+);
+
+#define DEFINE_XPRTRDMA_CHUNK_EVENT(name)				\
+	DEFINE_EVENT(xprtrdma_chunk_class, name,			\
+		TP_PROTO(const struct rpc_rqst *rqst, u32 position,	\
+			 u32 index, u32 nsegs,				\
+			 const struct rpcrdma_wire_seg *seg),		\
+		TP_ARGS(rqst, position, index, nsegs, seg))
+
+DEFINE_XPRTRDMA_CHUNK_EVENT(xprtrdma_chunk_read);
+DEFINE_XPRTRDMA_CHUNK_EVENT(xprtrdma_chunk_write);
+DEFINE_XPRTRDMA_CHUNK_EVENT(xprtrdma_chunk_reply);
+
+/* ---- posting ---- */
+
+/* One post: the Send and the @wrs - 1 REG_MRs chained before it */
+TRACE_EVENT(xprtrdma_post_send,
+	TP_PROTO(const struct rpcrdma_req *req, unsigned int wrs),
+	TP_ARGS(req, wrs),
+	TP_STRUCT__entry(
+		__field(u32, cq_id)
+		__field(int, completion_id)
+		__field(u32, xid)
+		__field(u32, sendlen)
+		__field(unsigned int, wrs)
+	),
+	TP_fast_assign(
+		__entry->cq_id = req->rl_cid.ci_queue_id;
+		__entry->completion_id = req->rl_cid.ci_completion_id;
+		__entry->xid = be32_to_cpu(req->rl_slot.rq_xid);
+		__entry->sendlen = req->rl_sge[0].length;
+		__entry->wrs = wrs;
+	),
+	TP_printk("cq.id=%u cid=%d xid=0x%08x sendlen=%u wrs=%u",
+		  __entry->cq_id, __entry->completion_id, __entry->xid,
+		  __entry->sendlen, __entry->wrs)
+);
+
+/* @count Receives posted in one batch; @posted now on the Receive Queue */
+TRACE_EVENT(xprtrdma_post_recvs,
+	TP_PROTO(const struct rpcrdma_xprt *r_xprt, unsigned int count,
+		 int posted),
+	TP_ARGS(r_xprt, count, posted),
+	TP_STRUCT__entry(
+		__field(int, xprt_id)
+		__field(unsigned int, count)
+		__field(int, posted)
+	),
+	TP_fast_assign(
+		__entry->xprt_id = r_xprt->rx_xprt.id;
+		__entry->count = count;
+		__entry->posted = posted;
+	),
+	TP_printk("xprt=%d count=%u posted=%d", __entry->xprt_id,
+		  __entry->count, __entry->posted)
+);
+
+/* The congestion window moved to the server's latest grant */
+DEFINE_EVENT_PRINT(xprtrdma_xprt_pair_class, xprtrdma_credits,
+	TP_PROTO(const struct rpcrdma_xprt *r_xprt, int first, int second),
+	TP_ARGS(r_xprt, first, second),
+	TP_printk("xprt=%d credits=%d (was %d)", __entry->xprt_id,
+		  __entry->first, __entry->second));
 
 /* rpc_rdma.c: the codec's events follow */
 
@@ -318,9 +548,11 @@ DECLARE_EVENT_CLASS(xprtrdma_reply_err_class,
 		TP_ARGS(rep, xid, reason))
 
 DEFINE_XPRTRDMA_REPLY_ERR_EVENT(xprtrdma_reply_short_err);
-DEFINE_XPRTRDMA_REPLY_ERR_EVENT(xprtrdma_reply_unmatched_err);
+DEFINE_XPRTRDMA_REPLY_ERR_EVENT(xprtrdma_reply_rqst_err);
 DEFINE_XPRTRDMA_REPLY_ERR_EVENT(xprtrdma_reply_dup_err);
-DEFINE_XPRTRDMA_REPLY_ERR_EVENT(xprtrdma_reply_rdma_err);
+/* RDMA_ERROR replies, by code (the decoder refuses any other code) */
+DEFINE_XPRTRDMA_REPLY_ERR_EVENT(xprtrdma_err_vers);
+DEFINE_XPRTRDMA_REPLY_ERR_EVENT(xprtrdma_err_chunk);
 DEFINE_XPRTRDMA_REPLY_ERR_EVENT(xprtrdma_reply_overrun_err);
 
 TRACE_DEFINE_ENUM(RPCRDMA_REPLY_TRUNCATED);
@@ -380,20 +612,6 @@ TRACE_EVENT(xprtrdma_reply_hdr_err,
 );
 
 /* ---- backchannel (RFC 8167) ---- */
-
-TRACE_EVENT(xprtrdma_cb_setup,
-	TP_PROTO(const struct rpcrdma_xprt *r_xprt, unsigned int reqs),
-	TP_ARGS(r_xprt, reqs),
-	TP_STRUCT__entry(
-		__field(int, xprt_id)
-		__field(unsigned int, reqs)
-	),
-	TP_fast_assign(
-		__entry->xprt_id = r_xprt->rx_xprt.id;
-		__entry->reqs = reqs;
-	),
-	TP_printk("xprt=%d reqs=%u", __entry->xprt_id, __entry->reqs)
-);
 
 TRACE_EVENT(xprtrdma_cb_call,
 	TP_PROTO(const struct rpc_rqst *rqst),

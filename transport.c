@@ -146,10 +146,14 @@ static int xprt_rdma_format_addresses(struct rpc_xprt *xprt)
 void rpcrdma_update_cwnd(struct rpcrdma_xprt *r_xprt, u32 grant)
 {
 	struct rpc_xprt *xprt = &r_xprt->rx_xprt;
+	unsigned long old;
 
 	spin_lock(&xprt->transport_lock);
+	old = xprt->cwnd;
 	xprt->cwnd = grant << RPC_CWNDSHIFT;
 	spin_unlock(&xprt->transport_lock);
+	if (old != grant << RPC_CWNDSHIFT)
+		trace_xprtrdma_credits(r_xprt, grant, old >> RPC_CWNDSHIFT);
 }
 
 /*
@@ -294,6 +298,7 @@ static void xprt_rdma_connect(struct rpc_xprt *xprt, struct rpc_task *task)
 		delay = xprt_reconnect_delay(xprt);
 		xprt_reconnect_backoff(xprt, RPCRDMA_INIT_REEST_TO);
 	}
+	trace_xprtrdma_op_connect(r_xprt, delay);
 	queue_delayed_work(xprtiod_workqueue, &r_xprt->rx_connect_worker,
 			   delay);
 }
@@ -627,13 +632,13 @@ static int xprt_rdma_send_request(struct rpc_rqst *rqst)
 		break;
 	case -EAGAIN:
 	case -ENOBUFS:
-		trace_xprtrdma_marshal_err(rqst, rc);
+		trace_xprtrdma_marshal_failed(rqst, rc);
 		return -ENOBUFS;
 	case -ENOTCONN:
 		return -ENOTCONN;
 	default:
 		r_xprt->rx_stats.failed_marshal_count++;
-		trace_xprtrdma_marshal_err(rqst, rc);
+		trace_xprtrdma_marshal_failed(rqst, rc);
 		return -EIO;
 	}
 

@@ -332,7 +332,7 @@ struct rpcrdma_mr *rpcrdma_mr_get(struct rpcrdma_xprt *r_xprt)
 	spin_unlock(&buf->rb_lock);
 	if (!mr) {
 		r_xprt->rx_stats.mrs_exhausted++;
-		trace_xprtrdma_mrs_exhausted(r_xprt);
+		trace_xprtrdma_nomrs_err(r_xprt);
 	}
 	return mr;
 }
@@ -419,13 +419,17 @@ static void rpcrdma_cong_reset(struct rpcrdma_xprt *r_xprt)
 {
 	struct rpc_xprt *xprt = &r_xprt->rx_xprt;
 	struct rpcrdma_req *req;
+	unsigned long old;
 
 	spin_lock(&xprt->transport_lock);
 	list_for_each_entry(req, &r_xprt->rx_buf.rb_all_reqs, rl_all)
 		req->rl_slot.rq_cong = 0;
 	xprt->cong = 0;
+	old = xprt->cwnd;
 	xprt->cwnd = RPC_CWNDSCALE;
 	spin_unlock(&xprt->transport_lock);
+	if (old != RPC_CWNDSCALE)
+		trace_xprtrdma_credits(r_xprt, 1, old >> RPC_CWNDSHIFT);
 }
 
 /* ---- completion handlers ---- */
@@ -479,7 +483,7 @@ static bool rpcrdma_post_one_recv(struct rpcrdma_xprt *r_xprt,
 		rc = ib_post_recv(ep->re_id->qp, &rep->rr_recv_wr, NULL);
 	spin_unlock(&ep->re_post_lock);
 	if (rc) {
-		trace_xprtrdma_post_recv_err(r_xprt, rc);
+		trace_xprtrdma_post_recvs_err(r_xprt, rc);
 		rpcrdma_rep_put(&r_xprt->rx_buf, rep);
 		return false;
 	}
@@ -501,6 +505,7 @@ static bool rpcrdma_post_one_recv(struct rpcrdma_xprt *r_xprt,
 void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt)
 {
 	struct rpcrdma_ep *ep = r_xprt->rx_ep;
+	unsigned int count = 0;
 
 	if (!ep || !ep->re_id->qp)
 		return;
@@ -510,8 +515,12 @@ void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt)
 			break;
 		if (!rpcrdma_post_one_recv(r_xprt, ep))
 			break;
+		count++;
 	}
 	atomic_dec(&ep->re_receive_count);
+	if (count)
+		trace_xprtrdma_post_recvs(r_xprt, count,
+					  atomic_read(&ep->re_receive_count));
 }
 
 static void rpcrdma_wc_receive(struct ib_cq *cq, struct ib_wc *wc)
@@ -581,6 +590,9 @@ static void rpcrdma_cm_down(struct rpcrdma_ep *ep, int status)
 {
 	bool was_connected = ep->re_connect_status > 0;
 
+	pr_debug("connection to %s down (%d), %s\n",
+		 ep->re_xprt->rx_xprt.address_strings[RPC_DISPLAY_ADDR], status,
+		 was_connected ? "reconnecting" : "while connecting");
 	rpcrdma_cm_set_status(ep, status);
 	if (was_connected)
 		rpcrdma_force_disconnect(ep->re_xprt);
@@ -623,6 +635,10 @@ static int rpcrdma_cm_event_handler(struct rdma_cm_id *id,
 		/* The device waits until our close destroys this ID;
 		 * wake any resolver or connect waiter too.
 		 */
+		trace_xprtrdma_device_removal(ep->re_xprt);
+		pr_debug("device %s removed under the connection to %s\n",
+			 id->device ? dev_name(&id->device->dev) : "?",
+			 ep->re_xprt->rx_xprt.address_strings[RPC_DISPLAY_ADDR]);
 		if (ep->re_connect_status == 0)
 			rpcrdma_cm_resolved(ep, -ENODEV);
 		rpcrdma_cm_set_status(ep, -ENODEV);
@@ -897,7 +913,8 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 	if (rc)
 		goto out_disconnect;
 	rpcrdma_set_max_header_sizes(ep);
-	trace_xprtrdma_connect(r_xprt, ep);
+	trace_xprtrdma_connect(r_xprt, 0);
+	trace_xprtrdma_inline_thresh(r_xprt, ep);
 	pr_debug("connected to %s: inline %u/%u, %u credits, fr depth %u\n",
 		 r_xprt->rx_xprt.address_strings[RPC_DISPLAY_ADDR],
 		 ep->re_inline_send, ep->re_inline_recv, ep->re_max_requests,
@@ -907,7 +924,7 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 out_disconnect:
 	pr_debug("connect to %s failed: %d\n",
 		 r_xprt->rx_xprt.address_strings[RPC_DISPLAY_ADDR], rc);
-	trace_xprtrdma_connect_err(r_xprt, rc);
+	trace_xprtrdma_connect(r_xprt, rc);
 	rpcrdma_xprt_disconnect(r_xprt);
 	return rc;
 out_unmap_bufs:
@@ -917,7 +934,7 @@ out_destroy_mrs:
 out_destroy_ep:
 	pr_debug("connection setup to %s failed: %d\n",
 		 r_xprt->rx_xprt.address_strings[RPC_DISPLAY_ADDR], rc);
-	trace_xprtrdma_connect_err(r_xprt, rc);
+	trace_xprtrdma_connect(r_xprt, rc);
 	r_xprt->rx_ep = NULL;
 	up_write(&buf->rb_mr_sem);
 	rpcrdma_ep_destroy(ep);
