@@ -27,14 +27,15 @@ export SMOKE_TRANSPORT
 
 .PHONY: all modules clean install setup w1 sparse checkpatch kunit fuzz smoke smoke-debug peer check check-stages demo bench
 
+# tests/kmake is make -C $(KDIR) M=$(CURDIR), also from a path with spaces.
 all modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	tests/kmake "$(KDIR)" "$(CURDIR)" modules
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	tests/kmake "$(KDIR)" "$(CURDIR)" clean
 
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	tests/kmake "$(KDIR)" "$(CURDIR)" INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
 
 # Install the Debian packages the build and the tests need (root).
