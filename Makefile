@@ -5,6 +5,10 @@
 #                   KDIR61); KDIR=$(KDIR612), Debian's newest 6.12 headers,
 #                   builds it for 6.12
 # make install      install to $(INSTALL_MOD_PATH)/lib/modules/KVER/updates
+# make dkms-install build and install through DKMS for every kernel with
+#                   headers (/lib/modules/*/build), into updates/dkms, and
+#                   /etc/modprobe.d/xprtrdma.conf (proto=rdma loads ours)
+# make dkms-remove  undo it
 # make check        every test: build (W=1), sparse, checkpatch against
 #                   KDIR61 and KDIR612, KUnit in the debug VM, two-VM
 #                   NFS/RDMA; ends with "N passed, N failed"
@@ -25,17 +29,41 @@ INSTALL_MOD_DIR ?= updates
 SMOKE_TRANSPORT ?= ours
 export SMOKE_TRANSPORT
 
-.PHONY: all modules clean install setup w1 sparse checkpatch kunit fuzz smoke smoke-debug peer check check-stages demo bench
+# DKMS: the version dkms.conf names, its source directory, and the kernels
+# it is installed for: each with headers.
+DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SRC = /usr/src/xprtrdma-$(DKMS_VERSION)
+DKMS_KVERS ?= $(patsubst /lib/modules/%/build,%,$(wildcard /lib/modules/*/build))
 
+.PHONY: all modules clean install dkms-install dkms-remove setup w1 sparse checkpatch kunit fuzz smoke smoke-debug peer check check-stages demo bench
+
+# tests/kmake is make -C $(KDIR) M=$(CURDIR), also from a path with spaces.
 all modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	tests/kmake "$(KDIR)" "$(CURDIR)" modules
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	tests/kmake "$(KDIR)" "$(CURDIR)" clean
 
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	tests/kmake "$(KDIR)" "$(CURDIR)" INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
+
+# The sources DKMS builds are what build-check's fresh copy compiles.
+dkms-install: dkms-remove
+	mkdir -p $(DKMS_SRC)
+	cp Kbuild dkms.conf *.c *.h $(DKMS_SRC)/
+	dkms add xprtrdma/$(DKMS_VERSION)
+	for k in $(DKMS_KVERS); do \
+		dkms install xprtrdma/$(DKMS_VERSION) -k $$k || exit 1; \
+	done
+	install -D -m 644 xprtrdma-modprobe.conf /etc/modprobe.d/xprtrdma.conf
+
+dkms-remove:
+	rm -f /etc/modprobe.d/xprtrdma.conf
+	if [ -e /var/lib/dkms/xprtrdma/$(DKMS_VERSION) ]; then \
+		dkms remove xprtrdma/$(DKMS_VERSION) --all; \
+	fi
+	rm -rf $(DKMS_SRC)
 
 # Install the Debian packages the build and the tests need (root).
 setup:

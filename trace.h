@@ -8,7 +8,7 @@
  * `trace-cmd record -e rpcrdma` and scripts written for that module see
  * ours.  The two modules never run together: SUNRPC has one RDMA
  * transport class, and whichever loads second fails to register it
- * (Documentation/tracing.md says what tracefs does meanwhile).
+ * (Documentation/tracing.rst says what tracefs does meanwhile).
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM rpcrdma
