@@ -25,10 +25,10 @@
  * around its Reply.  Some run with no back channel (the Calls must be
  * dropped and counted, the forward RPC undisturbed); the others set one
  * up, as NFSv4.1 does (bc_setup, then xprt->bc_serv), served by a
- * minimal callback service of this suite's own: a kthread that hands
- * each queued Call to bc_svc_process(), whose test program answers
- * procedure 0 with nothing and procedure 1 with its argument XOR a
- * mask; the peer checks every reverse Reply.
+ * minimal callback service of this suite's own, made as NFS makes its
+ * own (compat.h holds what differs between kernels), whose test
+ * program answers procedure 0 with nothing and procedure 1 with its
+ * argument XOR a mask; the peer checks every reverse Reply.
  *
  * Module parameters: peer_addr (IPv4 or IPv6 literal), peer_port.  On 6.1
  * KUnit runs a module's suites at MODULE_STATE_COMING, before parameters
@@ -47,7 +47,6 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/highmem.h>
-#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sunrpc/bc_xprt.h>
@@ -589,23 +588,83 @@ static void peer_wait_disconnect(struct kunit *test)
 			       "the peer's disconnect went unnoticed");
 }
 
+/* The client's backchannel counters (the debugfs rdma_stats fields) */
+struct peer_bc_counters {
+	unsigned long null_calls;
+	unsigned long compound_calls;
+	unsigned long replies;
+	unsigned long dropped;
+	unsigned long reply_errors;
+	size_t free_slots;
+};
+
+static void peer_bc_read(struct peer_bc_counters *c)
+{
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(peer_xprt());
+	const struct rpcrdma_stats *st = &r_xprt->rx_stats;
+	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
+
+	c->null_calls = READ_ONCE(st->bc_null_calls);
+	c->compound_calls = READ_ONCE(st->bc_compound_calls);
+	c->replies = READ_ONCE(st->bc_replies);
+	c->dropped = READ_ONCE(st->bc_calls_dropped);
+	c->reply_errors = READ_ONCE(st->bc_reply_errors);
+	spin_lock(&buf->rb_lock);
+	c->free_slots = list_count_nodes(&buf->rb_bc_free);
+	spin_unlock(&buf->rb_lock);
+}
+
 /* ---- a callback service for the reverse direction (RFC 8167) ---- */
+
+/*
+ * The service and its one thread, for the suite's life; a row that
+ * wants a back channel attaches it to the transport (peer_bc_attach()).
+ * Queued Calls each hold a backchannel slot and a transport reference
+ * until the service has sent the Reply (or dropped the Call) and SUNRPC
+ * has freed the rqst.
+ */
+static struct peer_cb {
+	struct svc_serv *serv;
+	bool running;		/* its thread was started */
+	atomic_t held;		/* while set, Calls are not answered */
+	wait_queue_head_t unheld;
+} peer_cb = {
+	.unheld = __WAIT_QUEUE_HEAD_INITIALIZER(peer_cb.unheld),
+};
+
+/*
+ * While a row holds the Calls, the service's one thread waits in the
+ * first Call's procedure, the others queued behind it: every slot stays
+ * taken.
+ */
+static void peer_cb_wait_unheld(void)
+{
+	wait_event_idle(peer_cb.unheld, !atomic_read(&peer_cb.held));
+}
+
+static void peer_cb_unhold(void)
+{
+	atomic_set(&peer_cb.held, 0);
+	wake_up(&peer_cb.unheld);
+}
 
 /* Procedure 0: no arguments, no results */
 static __be32 peer_cb_null(struct svc_rqst *rqstp)
 {
+	peer_cb_wait_unheld();
 	return rpc_success;
 }
 
 /* Procedure 1: one word in, that word XOR PEER_CB_ECHO_MASK out */
 static __be32 peer_cb_echo(struct svc_rqst *rqstp)
 {
-	struct kvec *argv = &rqstp->rq_arg.head[0];
+	u32 word;
 
-	if (argv->iov_len < XDR_UNIT)
+	peer_cb_wait_unheld();
+	if (rpcrdma_svc_decode_u32(rqstp, &word))
 		return rpc_garbage_args;
-	svc_putnl(&rqstp->rq_res.head[0],
-		  svc_getnl(argv) ^ PEER_CB_ECHO_MASK);
+	if (rpcrdma_svc_encode_u32(rqstp, word ^ PEER_CB_ECHO_MASK))
+		return rpc_system_err;
 	return rpc_success;
 }
 
@@ -622,13 +681,7 @@ static const struct svc_procedure peer_cb_procs[] = {
 		.pc_name = "ECHO" },
 };
 
-static int peer_cb_dispatch(struct svc_rqst *rqstp, __be32 *statp)
-{
-	*statp = rqstp->rq_procinfo->pc_func(rqstp);
-	return 1;
-}
-
-static unsigned int peer_cb_counts[ARRAY_SIZE(peer_cb_procs)];
+RPCRDMA_SVC_CALL_COUNTS(peer_cb_counts, ARRAY_SIZE(peer_cb_procs));
 
 static const struct svc_version peer_cb_version1 = {
 	.vs_vers	= PEER_CB_VERSION,
@@ -637,17 +690,12 @@ static const struct svc_version peer_cb_version1 = {
 	.vs_count	= peer_cb_counts,
 	.vs_xdrsize	= XDR_UNIT,
 	.vs_hidden	= true,		/* never registered with rpcbind */
-	.vs_dispatch	= peer_cb_dispatch,
+	.vs_dispatch	= rpcrdma_svc_dispatch,
 };
 
 static const struct svc_version *peer_cb_versions[] = {
 	[PEER_CB_VERSION] = &peer_cb_version1,
 };
-
-static int peer_cb_authenticate(struct svc_rqst *rqstp)
-{
-	return SVC_OK;		/* AUTH_NONE was checked already */
-}
 
 /* Not const: svc_create() fills in the version range */
 static struct svc_program peer_cb_program = {
@@ -656,90 +704,62 @@ static struct svc_program peer_cb_program = {
 	.pg_vers		= peer_cb_versions,
 	.pg_name		= "xprtrdma_peer_cb",
 	.pg_class		= "xprtrdma_peer",
-	.pg_authenticate	= peer_cb_authenticate,
+	.pg_authenticate	= rpcrdma_svc_authenticate_none,
 	.pg_init_request	= svc_generic_init_request,
 };
 
-/*
- * The service, its one svc_rqst and the kthread that serves it, for the
- * suite's life; a row that wants a back channel attaches it to the
- * transport (peer_bc_attach()).  Queued Calls each hold a backchannel
- * slot and a transport reference until bc_svc_process() has sent the
- * Reply (or dropped the Call) and SUNRPC has freed the rqst.
- */
-static struct peer_cb {
-	struct svc_serv *serv;
-	struct svc_rqst *rqstp;
-	struct task_struct *thread;
-	atomic_t held;		/* while set, Calls stay queued */
-} peer_cb;
-
-/* The next Call to serve, unless the row holds them */
-static struct rpc_rqst *peer_cb_next(struct svc_serv *serv)
-{
-	struct rpc_rqst *req;
-
-	if (atomic_read(&peer_cb.held))
-		return NULL;
-	spin_lock_bh(&serv->sv_cb_lock);
-	req = list_first_entry_or_null(&serv->sv_cb_list, struct rpc_rqst,
-				       rq_bc_list);
-	if (req)
-		list_del(&req->rq_bc_list);
-	spin_unlock_bh(&serv->sv_cb_lock);
-	return req;
-}
-
-/* Serve queued Calls until stopped; the queue is empty when it returns */
+/* The service's thread: serve reverse Calls until stopped */
 static int peer_cb_thread(void *data)
 {
 	struct svc_rqst *rqstp = data;
-	struct svc_serv *serv = rqstp->rq_server;
-	struct rpc_rqst *req;
 
-	for (;;) {
-		req = NULL;
-		wait_event_interruptible(serv->sv_cb_waitq,
-					 (req = peer_cb_next(serv)) ||
-					 kthread_should_stop());
-		if (req)
-			bc_svc_process(serv, req, rqstp);
-		else if (kthread_should_stop())
-			return 0;
-	}
+	rpcrdma_svc_thread_ready(rqstp);
+	while (!rpcrdma_svc_thread_should_stop(rqstp))
+		rpcrdma_svc_serve_bc_call(rqstp);
+	svc_exit_thread(rqstp);
+	return 0;
 }
 
+/*
+ * Stop the service once it has answered what is still queued (every
+ * slot is back), while the transport is up; then free it.
+ */
 static void peer_cb_release(void)
 {
-	atomic_set(&peer_cb.held, 0);
-	if (peer_cb.thread)
-		kthread_stop(peer_cb.thread);
-	if (peer_cb.rqstp)
-		svc_rqst_free(peer_cb.rqstp);
+	struct peer_bc_counters c;
+	int i;
+
+	peer_cb_unhold();
+	for (i = 0; peer_clnt && i < 300; i++) {
+		peer_bc_read(&c);
+		if (c.free_slots == RPCRDMA_BC_SLOTS)
+			break;
+		msleep(100);
+	}
+	if (peer_cb.running)
+		svc_set_num_threads(peer_cb.serv, NULL, 0);
+	peer_cb.running = false;
 	if (peer_cb.serv)
-		svc_put(peer_cb.serv);
-	memset(&peer_cb, 0, sizeof(peer_cb));
+		rpcrdma_svc_destroy(&peer_cb.serv);
 }
 
 static int peer_cb_start(void)
 {
-	struct task_struct *thread;
+	int rc;
 
-	peer_cb.serv = svc_create(&peer_cb_program, PAGE_SIZE, NULL);
+	peer_cb.serv = svc_create(&peer_cb_program, PAGE_SIZE, peer_cb_thread);
 	if (!peer_cb.serv)
 		return -ENOMEM;
-	peer_cb.rqstp = svc_rqst_alloc(peer_cb.serv, &peer_cb.serv->sv_pools[0],
-				       NUMA_NO_NODE);
-	if (!peer_cb.rqstp)
-		goto out_release;
-	thread = kthread_run(peer_cb_thread, peer_cb.rqstp, "xprtrdma-peer-cb");
-	if (IS_ERR(thread))
-		goto out_release;
-	peer_cb.thread = thread;
+	/* its threads serve reverse Calls, on buffers the transport owns */
+	set_bc_enabled(peer_cb.serv);
+	rc = svc_set_num_threads(peer_cb.serv, NULL, 1);
+	if (rc) {
+		svc_set_num_threads(peer_cb.serv, NULL, 0);
+		rpcrdma_svc_destroy(&peer_cb.serv);
+		return rc;
+	}
+	peer_cb.running = true;
 	return 0;
-out_release:
-	peer_cb_release();
-	return -ENOMEM;
 }
 
 /* A row set up a back channel and has not taken it down yet */
@@ -768,34 +788,7 @@ static void peer_bc_detach(void)
 	peer_bc_attached = false;
 	xprt_destroy_backchannel(xprt, 1);
 	WRITE_ONCE(xprt->bc_serv, NULL);
-	atomic_set(&peer_cb.held, 0);
-	wake_up(&peer_cb.serv->sv_cb_waitq);
-}
-
-/* The client's backchannel counters (the debugfs rdma_stats fields) */
-struct peer_bc_counters {
-	unsigned long null_calls;
-	unsigned long compound_calls;
-	unsigned long replies;
-	unsigned long dropped;
-	unsigned long reply_errors;
-	size_t free_slots;
-};
-
-static void peer_bc_read(struct peer_bc_counters *c)
-{
-	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(peer_xprt());
-	const struct rpcrdma_stats *st = &r_xprt->rx_stats;
-	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
-
-	c->null_calls = READ_ONCE(st->bc_null_calls);
-	c->compound_calls = READ_ONCE(st->bc_compound_calls);
-	c->replies = READ_ONCE(st->bc_replies);
-	c->dropped = READ_ONCE(st->bc_calls_dropped);
-	c->reply_errors = READ_ONCE(st->bc_reply_errors);
-	spin_lock(&buf->rb_lock);
-	c->free_slots = list_count_nodes(&buf->rb_bc_free);
-	spin_unlock(&buf->rb_lock);
+	peer_cb_unhold();
 }
 
 /* ---- the rows ---- */
@@ -1459,8 +1452,7 @@ static void peer_row_bc(struct kunit *test, const struct peer_row *row)
 	if (row->bc_hold) {
 		/* the Calls held are what fills the slots */
 		KUNIT_EXPECT_EQ(test, ba.free_slots, (size_t)0);
-		atomic_set(&peer_cb.held, 0);
-		wake_up(&peer_cb.serv->sv_cb_waitq);
+		peer_cb_unhold();
 	}
 	/* every Call taken is answered; then the peer has the Replies */
 	peer_bc_wait(PBW_ANSWERED, &bb, &ba, taken);
