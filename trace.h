@@ -94,6 +94,7 @@ DECLARE_EVENT_CLASS(xprtrdma_xprt_class,
 		TP_ARGS(r_xprt))
 
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_force_disconnect);
+DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_inject_disconnect);
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_mrs_exhausted);
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_destroy);
 

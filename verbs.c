@@ -634,6 +634,43 @@ static int rpcrdma_cm_event_handler(struct rdma_cm_id *id,
 	return 0;
 }
 
+/**
+ * rpcrdma_ep_inject_disconnect - drop the connection as a fault would
+ * @r_xprt: the transport
+ *
+ * rdma_disconnect() moves the QP to the error state, which flushes every
+ * posted WR, and tells the server.  Our status stays "connected", so the
+ * DISCONNECTED event that follows closes the transport, as when the
+ * server or the path drops it.  Does nothing while not connected.
+ *
+ * Context: process context; the caller holds the transport's write lock,
+ * which keeps rx_ep from being torn down meanwhile.
+ */
+void rpcrdma_ep_inject_disconnect(struct rpcrdma_xprt *r_xprt)
+{
+	struct rpcrdma_ep *ep = r_xprt->rx_ep;
+
+	if (ep && READ_ONCE(ep->re_connect_status) > 0)
+		rdma_disconnect(ep->re_id);
+}
+
+/**
+ * rpcrdma_ep_device_removed - the connection's device is going away
+ * @ep: a connection on its device's list
+ *
+ * Wakes a connect waiter and has SUNRPC close the transport; the close
+ * frees the connection's verbs resources and takes it off the list.
+ *
+ * Context: the ib_client remove callback, holding the device list's lock,
+ * which keeps @ep from being freed.
+ */
+void rpcrdma_ep_device_removed(struct rpcrdma_ep *ep)
+{
+	ep->re_xprt->rx_stats.device_removals++;
+	rpcrdma_cm_set_status(ep, -ENODEV);
+	rpcrdma_force_disconnect(ep->re_xprt);
+}
+
 static int rpcrdma_resolve_wait(struct rpcrdma_ep *ep)
 {
 	long rc;
@@ -767,6 +804,7 @@ static void rpcrdma_ep_destroy(struct rpcrdma_ep *ep)
 	if (ep->re_id)
 		rdma_destroy_id(ep->re_id);
 	ep->re_id = NULL;
+	rpcrdma_device_detach(ep);
 	kfree(ep);
 }
 
@@ -860,6 +898,7 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 	if (!ep)
 		return -ENOMEM;
 	ep->re_xprt = r_xprt;
+	INIT_LIST_HEAD(&ep->re_device_link);
 	init_waitqueue_head(&ep->re_connect_wait);
 	spin_lock_init(&ep->re_post_lock);
 	/* What we offer; the server's private data may lower it */
@@ -873,6 +912,9 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 	down_write(&buf->rb_mr_sem);
 	r_xprt->rx_ep = ep;
 	rc = rpcrdma_ep_resolve(r_xprt, ep);
+	if (rc)
+		goto out_destroy_ep;
+	rc = rpcrdma_device_attach(ep);
 	if (rc)
 		goto out_destroy_ep;
 	rc = rpcrdma_ep_size(ep, ep->re_id->device, buf->rb_max_requests);
