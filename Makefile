@@ -12,6 +12,9 @@
 #                   KUnit in the debug VM with the reply decoder fuzzed for n
 #                   cases (default 1000000) from seed s (default: a new one)
 # make demo         boot the VM pair, mount NFS over RDMA through xprtrdma.ko
+# make faults       two-VM faults (device removal, rmmod rdma_rxe) during
+#                   fio verify, Documentation/faults.md; make faults-debug:
+#                   the same plus injected disconnects on the debug kernel
 # make bench        throughput from the VM pair, ours and Debian's (not a test)
 
 # Debian 12's newest headers of each kernel series we support
@@ -25,7 +28,7 @@ INSTALL_MOD_DIR ?= updates
 SMOKE_TRANSPORT ?= ours
 export SMOKE_TRANSPORT
 
-.PHONY: all modules clean install setup w1 sparse checkpatch kunit fuzz smoke smoke-debug peer check check-stages demo bench
+.PHONY: all modules clean install setup w1 sparse checkpatch kunit fuzz smoke smoke-debug faults faults-debug peer check check-stages demo bench
 
 all modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -72,6 +75,12 @@ smoke-debug:
 
 peer:
 	tests/peer/run
+
+faults: modules
+	tests/vm/faults
+
+faults-debug:
+	tests/vm/faults --debug --timeout 900
 
 # The KDIRs are evaluated again after setup, which may have installed the
 # headers.  Debian's 6.1 and 6.12 named explicitly, whatever the host runs.
