@@ -912,6 +912,7 @@ static int __init xprt_rdma_init(void)
 	rc = rpcrdma_ib_client_register();
 	if (rc)
 		goto out_unregister_sysctl;
+	rpcrdma_fault_init();
 	return 0;
 
 out_unregister_sysctl:
@@ -926,6 +927,7 @@ static void __exit xprt_rdma_cleanup(void)
 	xprt_unregister_transport(&xprt_rdma_class);
 	unregister_sysctl_table(xprt_rdma_sysctl_header);
 	rpcrdma_ib_client_unregister();
+	rpcrdma_fault_exit();
 }
 
 module_init(xprt_rdma_init);

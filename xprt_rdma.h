@@ -592,6 +592,8 @@ void rpcrdma_xprt_disconnect(struct rpcrdma_xprt *r_xprt);
 void rpcrdma_force_disconnect(struct rpcrdma_xprt *r_xprt);
 void rpcrdma_ep_inject_disconnect(struct rpcrdma_xprt *r_xprt);
 void rpcrdma_ep_device_removed(struct rpcrdma_ep *ep);
+void rpcrdma_fault_init(void);
+void rpcrdma_fault_exit(void);
 void rpcrdma_xprt_init_workers(struct rpcrdma_xprt *r_xprt,
 			       work_func_t connect);
 int rpcrdma_buffer_create(struct rpcrdma_xprt *r_xprt);
