@@ -16,6 +16,9 @@
 #                   KUnit in the debug VM with the reply decoder fuzzed for n
 #                   cases (default 1000000) from seed s (default: a new one)
 # make demo         boot the VM pair, mount NFS over RDMA through xprtrdma.ko
+# make faults       two-VM faults (device removal, rmmod rdma_rxe) during
+#                   fio verify, Documentation/faults.rst; make faults-debug:
+#                   the same plus injected disconnects on the debug kernel
 # make bench        throughput from the VM pair, ours and Debian's (not a test)
 
 # Debian 12's newest headers of each kernel series we support
@@ -35,7 +38,7 @@ DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_SRC = /usr/src/xprtrdma-$(DKMS_VERSION)
 DKMS_KVERS ?= $(patsubst /lib/modules/%/build,%,$(wildcard /lib/modules/*/build))
 
-.PHONY: all modules clean install dkms-install dkms-remove setup w1 sparse checkpatch kunit fuzz smoke smoke-debug peer check check-stages demo bench
+.PHONY: all modules clean install dkms-install dkms-remove setup w1 sparse checkpatch kunit fuzz smoke smoke-debug faults faults-debug peer check check-stages demo bench
 
 # tests/kmake is make -C $(KDIR) M=$(CURDIR), also from a path with spaces.
 all modules:
@@ -100,6 +103,12 @@ smoke-debug:
 
 peer:
 	tests/peer/run
+
+faults: modules
+	tests/vm/faults
+
+faults-debug:
+	tests/vm/faults --debug --timeout 900
 
 # The KDIRs are evaluated again after setup, which may have installed the
 # headers.  Debian's 6.1 and 6.12 named explicitly, whatever the host runs.

@@ -180,6 +180,8 @@ static int xprt_rdma_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "bc_replies %lu\n", st->bc_replies);
 	seq_printf(seq, "bc_calls_dropped %lu\n", st->bc_calls_dropped);
 	seq_printf(seq, "bc_reply_errors %lu\n", st->bc_reply_errors);
+	seq_printf(seq, "injected_disconnects %lu\n", st->injected_disconnects);
+	seq_printf(seq, "device_removals %lu\n", st->device_removals);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(xprt_rdma_stats);
@@ -393,11 +395,20 @@ static void xprt_rdma_timer(struct rpc_xprt *xprt, struct rpc_task *task)
  * xprt_rdma_inject_disconnect - SUNRPC fault injection: drop the connection
  * @xprt: the transport
  *
- * Context: RPC task context.
+ * Drops the RDMA connection itself, as a failing path would: the CM's
+ * DISCONNECTED event, the flushed completions and the forced close they
+ * cause then run as they do for a real fault.
+ *
+ * Context: RPC task context; the caller (xprt_request_transmit() or
+ * xprt_end_transmit()) holds the transport's write lock.
  */
 static void xprt_rdma_inject_disconnect(struct rpc_xprt *xprt)
 {
-	rpcrdma_force_disconnect(rpcx_to_rdmax(xprt));
+	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
+
+	trace_xprtrdma_inject_disconnect(r_xprt);
+	r_xprt->rx_stats.injected_disconnects++;
+	rpcrdma_ep_inject_disconnect(r_xprt);
 }
 
 /**
@@ -900,16 +911,28 @@ static int __init xprt_rdma_init(void)
 		return rc;
 	xprt_rdma_sysctl_header = register_sysctl("sunrpc", xprt_rdma_sysctls);
 	if (!xprt_rdma_sysctl_header) {
-		xprt_unregister_transport(&xprt_rdma_class);
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto out_unregister_class;
 	}
+	rc = rpcrdma_ib_client_register();
+	if (rc)
+		goto out_unregister_sysctl;
+	rpcrdma_fault_init();
 	return 0;
+
+out_unregister_sysctl:
+	unregister_sysctl_table(xprt_rdma_sysctl_header);
+out_unregister_class:
+	xprt_unregister_transport(&xprt_rdma_class);
+	return rc;
 }
 
 static void __exit xprt_rdma_cleanup(void)
 {
 	xprt_unregister_transport(&xprt_rdma_class);
 	unregister_sysctl_table(xprt_rdma_sysctl_header);
+	rpcrdma_ib_client_unregister();
+	rpcrdma_fault_exit();
 }
 
 module_init(xprt_rdma_init);

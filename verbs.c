@@ -16,6 +16,8 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
+#include <linux/fault-inject.h>
 #include <linux/slab.h>
 #include <linux/sunrpc/addr.h>
 #include <linux/sunrpc/svc_rdma.h>
@@ -23,6 +25,57 @@
 
 #include "xprt_rdma.h"
 #include "trace.h"
+
+/* ---- connection setup fault injection ---- */
+
+#if IS_ENABLED(CONFIG_FAULT_INJECTION)
+/* debugfs fail_xprtrdma (Documentation/fault-injection): each step of
+ * connection setup that allocates asks it first, so a test can make any
+ * of them fail as if memory ran out, and only ours.
+ */
+static DECLARE_FAULT_ATTR(rpcrdma_fail_setup);
+static struct dentry *rpcrdma_fail_dir;
+
+static int rpcrdma_setup_fault(void)
+{
+	return should_fail(&rpcrdma_fail_setup, 1) ? -ENOMEM : 0;
+}
+
+/**
+ * rpcrdma_fault_init - create debugfs fail_xprtrdma
+ *
+ * Context: module init.
+ */
+void rpcrdma_fault_init(void)
+{
+	rpcrdma_fail_dir = fault_create_debugfs_attr("fail_xprtrdma", NULL,
+						     &rpcrdma_fail_setup);
+}
+
+/**
+ * rpcrdma_fault_exit - remove debugfs fail_xprtrdma
+ *
+ * Context: module exit.
+ */
+void rpcrdma_fault_exit(void)
+{
+	if (!IS_ERR(rpcrdma_fail_dir))
+		debugfs_remove_recursive(rpcrdma_fail_dir);
+}
+#else
+static int rpcrdma_setup_fault(void)
+{
+	return 0;
+}
+
+void rpcrdma_fault_init(void)
+{
+}
+
+void rpcrdma_fault_exit(void)
+{
+}
+#endif
 
 /* rdma_cm address and route resolution time limits, in milliseconds */
 #define RPCRDMA_RESOLVE_TIMEOUT		5000
@@ -361,6 +414,9 @@ static int rpcrdma_mrs_create(struct rpcrdma_xprt *r_xprt)
 	struct rpcrdma_mr *mr;
 	int rc;
 
+	rc = rpcrdma_setup_fault();
+	if (rc)
+		return rc;
 	count = ep->re_max_requests * RPCRDMA_MRS_PER_REQ;
 	for (i = 0; i < count; i++) {
 		mr = kzalloc(sizeof(*mr), GFP_KERNEL);
@@ -650,6 +706,43 @@ static int rpcrdma_cm_event_handler(struct rdma_cm_id *id,
 	return 0;
 }
 
+/**
+ * rpcrdma_ep_inject_disconnect - drop the connection as a fault would
+ * @r_xprt: the transport
+ *
+ * rdma_disconnect() moves the QP to the error state, which flushes every
+ * posted WR, and tells the server.  Our status stays "connected", so the
+ * DISCONNECTED event that follows closes the transport, as when the
+ * server or the path drops it.  Does nothing while not connected.
+ *
+ * Context: process context; the caller holds the transport's write lock,
+ * which keeps rx_ep from being torn down meanwhile.
+ */
+void rpcrdma_ep_inject_disconnect(struct rpcrdma_xprt *r_xprt)
+{
+	struct rpcrdma_ep *ep = r_xprt->rx_ep;
+
+	if (ep && READ_ONCE(ep->re_connect_status) > 0)
+		rdma_disconnect(ep->re_id);
+}
+
+/**
+ * rpcrdma_ep_device_removed - the connection's device is going away
+ * @ep: a connection on its device's list
+ *
+ * Wakes a connect waiter and has SUNRPC close the transport; the close
+ * frees the connection's verbs resources and takes it off the list.
+ *
+ * Context: the ib_client remove callback, holding the device list's lock,
+ * which keeps @ep from being freed.
+ */
+void rpcrdma_ep_device_removed(struct rpcrdma_ep *ep)
+{
+	ep->re_xprt->rx_stats.device_removals++;
+	rpcrdma_cm_set_status(ep, -ENODEV);
+	rpcrdma_force_disconnect(ep->re_xprt);
+}
+
 static int rpcrdma_resolve_wait(struct rpcrdma_ep *ep)
 {
 	long rc;
@@ -747,6 +840,9 @@ static int rpcrdma_ep_create_qp(struct rpcrdma_ep *ep)
 	struct ib_cq *cq;
 	int rc;
 
+	rc = rpcrdma_setup_fault();
+	if (rc)
+		return rc;
 	ep->re_pd = ib_alloc_pd(device, 0);
 	if (IS_ERR(ep->re_pd)) {
 		rc = PTR_ERR(ep->re_pd);
@@ -758,11 +854,17 @@ static int rpcrdma_ep_create_qp(struct rpcrdma_ep *ep)
 	if (IS_ERR(cq))
 		return PTR_ERR(cq);
 	ep->re_attr.send_cq = cq;
+	rc = rpcrdma_setup_fault();
+	if (rc)
+		return rc;
 	cq = ib_alloc_cq_any(device, ep, ep->re_attr.cap.max_recv_wr,
 			     IB_POLL_WORKQUEUE);
 	if (IS_ERR(cq))
 		return PTR_ERR(cq);
 	ep->re_attr.recv_cq = cq;
+	rc = rpcrdma_setup_fault();
+	if (rc)
+		return rc;
 	return rdma_create_qp(ep->re_id, ep->re_pd, &ep->re_attr);
 }
 
@@ -783,6 +885,7 @@ static void rpcrdma_ep_destroy(struct rpcrdma_ep *ep)
 	if (ep->re_id)
 		rdma_destroy_id(ep->re_id);
 	ep->re_id = NULL;
+	rpcrdma_device_detach(ep);
 	kfree(ep);
 }
 
@@ -872,10 +975,14 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 
 	rpcrdma_xprt_disconnect(r_xprt);
 
+	rc = rpcrdma_setup_fault();
+	if (rc)
+		return rc;
 	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
 	if (!ep)
 		return -ENOMEM;
 	ep->re_xprt = r_xprt;
+	INIT_LIST_HEAD(&ep->re_device_link);
 	init_waitqueue_head(&ep->re_connect_wait);
 	spin_lock_init(&ep->re_post_lock);
 	/* What we offer; the server's private data may lower it */
@@ -889,6 +996,9 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 	down_write(&buf->rb_mr_sem);
 	r_xprt->rx_ep = ep;
 	rc = rpcrdma_ep_resolve(r_xprt, ep);
+	if (rc)
+		goto out_destroy_ep;
+	rc = rpcrdma_device_attach(ep);
 	if (rc)
 		goto out_destroy_ep;
 	rc = rpcrdma_ep_size(ep, ep->re_id->device, buf->rb_max_requests);

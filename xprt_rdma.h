@@ -389,6 +389,10 @@ static inline struct rpcrdma_req *rpcr_to_rdmar(const struct rpc_rqst *rqst)
  * @re_receive_count: Receives currently posted
  * @re_post_lock: serializes posting Receives with the start of a drain
  * @re_xprt: the transport this connection serves
+ * @re_device_link: on the list of its device's connections (ib_client.c)
+ *	from address resolution until rpcrdma_ep_destroy() has freed every
+ *	verbs resource; that list's lock keeps the ep from being freed while
+ *	the device's remove callback uses it
  */
 struct rpcrdma_ep {
 	struct rdma_cm_id	*re_id;
@@ -410,6 +414,7 @@ struct rpcrdma_ep {
 	atomic_t		re_receive_count;
 	spinlock_t		re_post_lock;	/* Receive posts vs. drain */
 	struct rpcrdma_xprt	*re_xprt;
+	struct list_head	re_device_link;
 };
 
 /**
@@ -496,6 +501,10 @@ struct rpcrdma_buffer {
  * @bc_replies: reverse Replies sent
  * @bc_calls_dropped: reverse Calls refused (trace: xprtrdma_cb_call_err)
  * @bc_reply_errors: reverse Replies not sent (trace: xprtrdma_cb_reply_err)
+ * @injected_disconnects: connections dropped by SUNRPC's fault injection
+ *	(trace: xprtrdma_inject_disconnect)
+ * @device_removals: connections closed because their device was being
+ *	removed (ib_client.c)
  */
 struct rpcrdma_stats {
 	unsigned long		read_chunk_count;
@@ -527,6 +536,8 @@ struct rpcrdma_stats {
 	unsigned long		bc_replies;
 	unsigned long		bc_calls_dropped;
 	unsigned long		bc_reply_errors;
+	unsigned long		injected_disconnects;
+	unsigned long		device_removals;
 };
 
 /**
@@ -535,7 +546,8 @@ struct rpcrdma_stats {
  * @rx_ep: the current connection, NULL while disconnected.  Set and
  *	cleared only by rpcrdma_xprt_connect() and rpcrdma_xprt_disconnect(),
  *	with the transport's write lock and rb_mr_sem held for write.  Read
- *	by the send path (write lock held), by completion and CM handlers
+ *	by the send path and by xprt_rdma_inject_disconnect() (write lock
+ *	held), by completion and CM handlers
  *	(their connection outlives them: it is drained before it is freed)
  *	and by frwr_unmap_sync() under rb_mr_sem held for read.
  * @rx_buf: reqs, reps and MRs
@@ -578,6 +590,10 @@ void rpcrdma_update_cwnd(struct rpcrdma_xprt *r_xprt, u32 grant);
 int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt);
 void rpcrdma_xprt_disconnect(struct rpcrdma_xprt *r_xprt);
 void rpcrdma_force_disconnect(struct rpcrdma_xprt *r_xprt);
+void rpcrdma_ep_inject_disconnect(struct rpcrdma_xprt *r_xprt);
+void rpcrdma_ep_device_removed(struct rpcrdma_ep *ep);
+void rpcrdma_fault_init(void);
+void rpcrdma_fault_exit(void);
 void rpcrdma_xprt_init_workers(struct rpcrdma_xprt *r_xprt,
 			       work_func_t connect);
 int rpcrdma_buffer_create(struct rpcrdma_xprt *r_xprt);
@@ -588,6 +604,12 @@ void rpcrdma_rep_put(struct rpcrdma_buffer *buf, struct rpcrdma_rep *rep);
 void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt);
 struct rpcrdma_mr *rpcrdma_mr_get(struct rpcrdma_xprt *r_xprt);
 void rpcrdma_mr_put(struct rpcrdma_mr *mr);
+
+/* ib_client.c */
+int rpcrdma_device_attach(struct rpcrdma_ep *ep);
+void rpcrdma_device_detach(struct rpcrdma_ep *ep);
+int rpcrdma_ib_client_register(void);
+void rpcrdma_ib_client_unregister(void);
 
 /* backchannel.c */
 int xprt_rdma_bc_setup(struct rpc_xprt *xprt, unsigned int min_reqs);
