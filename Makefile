@@ -96,8 +96,8 @@ fuzz:
 smoke: modules
 	tests/vm/smoke $(SMOKE_TRANSPORT)
 
-# The smoke with the client on the debug kernel; needs `make kunit` first
-# (it reuses the module kunit builds against the debug kernel).
+# The smoke with the client on the debug kernel; needs `make peer` first
+# (it reuses the module the peer stage builds against the debug kernel).
 smoke-debug:
 	tests/vm/smoke-debug
 
