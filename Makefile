@@ -38,7 +38,7 @@ DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_SRC = /usr/src/xprtrdma-$(DKMS_VERSION)
 DKMS_KVERS ?= $(patsubst /lib/modules/%/build,%,$(wildcard /lib/modules/*/build))
 
-.PHONY: all modules clean install dkms-install dkms-remove setup w1 sparse checkpatch kunit fuzz smoke smoke-debug faults faults-debug peer check check-stages demo bench
+.PHONY: all modules clean install dkms-install dkms-remove setup w1 sparse checkpatch kunit fuzz smoke smoke-debug faults faults-debug krb5 peer check check-stages demo bench
 
 # tests/kmake is make -C $(KDIR) M=$(CURDIR), also from a path with spaces.
 all modules:
@@ -109,6 +109,11 @@ faults: modules
 
 faults-debug:
 	tests/vm/faults --debug --timeout 900
+
+# NFS over RDMA with sec=krb5, krb5i and krb5p against the server VM's own
+# KDC, and the krb5p capture proof; not in make check
+krb5: modules
+	tests/vm/krb5
 
 # The KDIRs are evaluated again after setup, which may have installed the
 # headers.  Debian's 6.1 and 6.12 named explicitly, whatever the host runs.
