@@ -15,13 +15,11 @@
 #include <kunit/test.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/sunrpc/addr.h>
 #include <linux/sunrpc/bc_xprt.h>
 #include <linux/sunrpc/clnt.h>
 #include <linux/sunrpc/xdr.h>
-#include <net/net_namespace.h>
 
-#include "xprt_rdma.h"
+#include "xprt_fixture.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -745,83 +743,21 @@ static void encode_test(struct kunit *test)
 
 /* ---- A transport, set up but never connected: no device needed ---- */
 
-static const struct rpc_procinfo bc_test_procs[1];
-static unsigned int bc_test_counts[ARRAY_SIZE(bc_test_procs)];
-
-static const struct rpc_version bc_test_version = {
-	.number		= 1,
-	.nrprocs	= ARRAY_SIZE(bc_test_procs),
-	.procs		= bc_test_procs,
-	.counts		= bc_test_counts,
-};
-
-static const struct rpc_version *bc_test_versions[] = {
-	[1] = &bc_test_version,
-};
-
-static struct rpc_stat bc_test_stats;
-
-static const struct rpc_program bc_test_program = {
-	.name		= "xprtrdma_bc_test",
-	.number		= 0x20049997,
-	.nrvers		= ARRAY_SIZE(bc_test_versions),
-	.version	= bc_test_versions,
-	.stats		= &bc_test_stats,
-};
-
-/* RFC 5737 TEST-NET-1: nothing answers there, and nothing is sent */
-#define BC_TEST_ADDR	"192.0.2.1"
-
-/* What each case works on; the case owns the client */
-struct bc_fixture {
-	struct rpc_clnt *clnt;
-	struct rpc_xprt *xprt;
-	struct rpcrdma_xprt *r_xprt;
-};
-
-/* An rpc_clnt over our transport: created, not connected (NOPING) */
+/* What each case works on: a transport of its own (xprt_fixture.c) */
 static int bc_fixture_init(struct kunit *test)
 {
-	struct sockaddr_storage ss;
-	struct rpc_create_args args = {
-		.net		= &init_net,
-		.protocol	= XPRT_TRANSPORT_RDMA,
-		.address	= (struct sockaddr *)&ss,
-		.servername	= "bc-test",
-		.program	= &bc_test_program,
-		.version	= 1,
-		.authflavor	= RPC_AUTH_NULL,
-		.flags		= RPC_CLNT_CREATE_NOPING,
-	};
-	struct bc_fixture *f;
+	struct rpcrdma_test_xprt *f;
 
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
-	args.addrsize = rpc_pton(&init_net, BC_TEST_ADDR,
-				 strlen(BC_TEST_ADDR), args.address,
-				 sizeof(ss));
-	if (!args.addrsize)
-		return -EINVAL;
-	f->clnt = rpc_create(&args);
-	if (IS_ERR(f->clnt)) {
-		kunit_err(test, "rpc_create: %ld\n", PTR_ERR(f->clnt));
-		return PTR_ERR(f->clnt);
-	}
-	rcu_read_lock();
-	f->xprt = rcu_dereference(f->clnt->cl_xprt);
-	rcu_read_unlock();	/* f->clnt holds the transport */
-	f->r_xprt = rpcx_to_rdmax(f->xprt);
 	test->priv = f;
-	return 0;
+	return rpcrdma_test_xprt_create(test, "bc-test", f);
 }
 
 static void bc_fixture_exit(struct kunit *test)
 {
-	struct bc_fixture *f = test->priv;
-
-	if (f && !IS_ERR_OR_NULL(f->clnt))
-		rpc_shutdown_client(f->clnt);
+	rpcrdma_test_xprt_destroy(test->priv);
 }
 
 /* ---- Slots and limits ---- */
@@ -836,7 +772,7 @@ static void bc_fixture_exit(struct kunit *test)
  */
 static void bc_destroy_unset_test(struct kunit *test)
 {
-	struct bc_fixture *f = test->priv;
+	struct rpcrdma_test_xprt *f = test->priv;
 
 	KUNIT_ASSERT_FALSE_MSG(test, test_taint(TAINT_WARN),
 			       "an earlier WARN tainted the kernel: this row cannot tell");
@@ -849,7 +785,7 @@ static void bc_destroy_unset_test(struct kunit *test)
 /* RFC 8167 §3: what the session's back channel may ask of us */
 static void bc_limits_test(struct kunit *test)
 {
-	struct bc_fixture *f = test->priv;
+	struct rpcrdma_test_xprt *f = test->priv;
 
 	KUNIT_EXPECT_EQ(test, rpc_num_bc_slots(f->clnt), RPCRDMA_BC_SLOTS);
 	/* RFC 8166 §3.3.3: what fits beside a chunkless header in 1 KiB */
@@ -860,7 +796,7 @@ static void bc_limits_test(struct kunit *test)
 /* Backchannel reqs and reps exist from setup, beside the forward ones */
 static void bc_pools_test(struct kunit *test)
 {
-	struct bc_fixture *f = test->priv;
+	struct rpcrdma_test_xprt *f = test->priv;
 	struct rpcrdma_buffer *buf = &f->r_xprt->rx_buf;
 	struct rpcrdma_req *req;
 
@@ -904,7 +840,7 @@ KUNIT_ARRAY_PARAM(setup, setup_cases, setup_desc);
 static void bc_setup_test(struct kunit *test)
 {
 	const struct setup_case *c = test->param_value;
-	struct bc_fixture *f = test->priv;
+	struct rpcrdma_test_xprt *f = test->priv;
 	struct rpcrdma_buffer *buf = &f->r_xprt->rx_buf;
 
 	KUNIT_ASSERT_EQ(test, xprt_setup_backchannel(f->xprt, c->min_reqs),
@@ -924,7 +860,7 @@ static void bc_setup_test(struct kunit *test)
  */
 static void bc_teardown_test(struct kunit *test)
 {
-	struct bc_fixture *f = test->priv;
+	struct rpcrdma_test_xprt *f = test->priv;
 	struct rpcrdma_buffer *buf = &f->r_xprt->rx_buf;
 
 	KUNIT_ASSERT_EQ(test, xprt_setup_backchannel(f->xprt, 1), 0);
@@ -1027,7 +963,7 @@ static struct rpcrdma_rep *take_rep(struct rpcrdma_buffer *buf)
 }
 
 /* Call @n of @c arrives in a Receive, behind a chunkless RDMA_MSG header */
-static void take_arrive(struct kunit *test, struct bc_fixture *f,
+static void take_arrive(struct kunit *test, struct rpcrdma_test_xprt *f,
 			const struct take_case *c, unsigned int n)
 {
 	static const u32 hdr[] = {
@@ -1053,7 +989,7 @@ static void take_arrive(struct kunit *test, struct bc_fixture *f,
 }
 
 /* Put the transport in @state, with @serv as its callback service */
-static void take_prepare(struct kunit *test, struct bc_fixture *f,
+static void take_prepare(struct kunit *test, struct rpcrdma_test_xprt *f,
 			 enum bc_state state, struct svc_serv *serv)
 {
 	if (state == BC_SERV_ONLY || state == BC_UP || state == BC_TORN_DOWN)
@@ -1065,7 +1001,7 @@ static void take_prepare(struct kunit *test, struct bc_fixture *f,
 }
 
 /* A queued Call is the one that arrived, copied whole, and SUNRPC's */
-static void take_check_rqst(struct kunit *test, struct bc_fixture *f,
+static void take_check_rqst(struct kunit *test, struct rpcrdma_test_xprt *f,
 			    const struct take_case *c, struct rpc_rqst *rqst)
 {
 	unsigned int n = be32_to_cpu(rqst->rq_xid) - BC_XID;
@@ -1092,7 +1028,7 @@ static void take_check_rqst(struct kunit *test, struct bc_fixture *f,
 static void take_test(struct kunit *test)
 {
 	const struct take_case *c = test->param_value;
-	struct bc_fixture *f = test->priv;
+	struct rpcrdma_test_xprt *f = test->priv;
 	struct rpcrdma_buffer *buf = &f->r_xprt->rx_buf;
 	const struct rpcrdma_stats *st = &f->r_xprt->rx_stats;
 	unsigned int refs = kref_read(&f->xprt->kref);
