@@ -16,11 +16,11 @@
 #                   KUnit in the debug VM with the reply decoder fuzzed for n
 #                   cases (default 1000000) from seed s (default: a new one)
 # make demo         boot the VM pair, mount NFS over RDMA through xprtrdma.ko
-# make faults       two-VM faults (server restart and link loss, client link
-#                   and address loss, bond failover, device removal, rmmod
-#                   rdma_rxe) during
-#                   fio verify, Documentation/faults.rst; make faults-debug:
-#                   the same plus injected disconnects on the debug kernel
+# make faults       two-VM faults (server restart, client link and address
+#                   loss, bond failover, device removal, rmmod rdma_rxe)
+#                   during fio verify, Documentation/faults.rst; make
+#                   faults-debug: the same plus injected disconnects and
+#                   allocation failures on the debug kernel
 # make soak         SOAK_MINUTES (default 10) of 8 fio verify loops on a v3
 #                   and a v4.2 mount, a fault every minute (not in make
 #                   check); reports bytes verified, reconnects,
