@@ -16,9 +16,15 @@
 #                   KUnit in the debug VM with the reply decoder fuzzed for n
 #                   cases (default 1000000) from seed s (default: a new one)
 # make demo         boot the VM pair, mount NFS over RDMA through xprtrdma.ko
-# make faults       two-VM faults (device removal, rmmod rdma_rxe) during
-#                   fio verify, Documentation/faults.rst; make faults-debug:
-#                   the same plus injected disconnects on the debug kernel
+# make faults       two-VM faults (server restart, client link and address
+#                   loss, bond failover, device removal, rmmod rdma_rxe)
+#                   during fio verify, Documentation/faults.rst; make
+#                   faults-debug: the same plus injected disconnects and
+#                   allocation failures on the debug kernel
+# make soak         SOAK_MINUTES (default 10) of 8 fio verify loops on a v3
+#                   and a v4.2 mount, a fault every minute (not in make
+#                   check); reports bytes verified, reconnects,
+#                   retransmissions, errors
 # make bench        throughput from the VM pair, ours and Debian's (not a test)
 
 # Debian 12's newest headers of each kernel series we support
@@ -38,7 +44,7 @@ DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 DKMS_SRC = /usr/src/xprtrdma-$(DKMS_VERSION)
 DKMS_KVERS ?= $(patsubst /lib/modules/%/build,%,$(wildcard /lib/modules/*/build))
 
-.PHONY: all modules clean install dkms-install dkms-remove setup w1 sparse checkpatch kunit fuzz smoke smoke-debug faults faults-debug krb5 peer check check-stages demo bench
+.PHONY: all modules clean install dkms-install dkms-remove setup w1 sparse checkpatch kunit fuzz smoke smoke-debug faults faults-debug soak krb5 peer check check-stages demo bench
 
 # tests/kmake is make -C $(KDIR) M=$(CURDIR), also from a path with spaces.
 all modules:
@@ -108,7 +114,12 @@ faults: modules
 	tests/vm/faults
 
 faults-debug:
-	tests/vm/faults --debug --timeout 900
+	tests/vm/faults --debug --timeout 1800
+
+SOAK_MINUTES ?= 10
+soak: modules
+	tests/vm/faults --timeout $$(($(SOAK_MINUTES) * 60 + 600)) \
+		soak=$(SOAK_MINUTES)
 
 # NFS over RDMA with sec=krb5, krb5i and krb5p against the server VM's own
 # KDC, and the krb5p capture proof; not in make check
