@@ -19,6 +19,8 @@
 # make faults       two-VM faults (device removal, rmmod rdma_rxe) during
 #                   fio verify, Documentation/faults.rst; make faults-debug:
 #                   the same plus injected disconnects on the debug kernel
+# make krb5         sec=krb5, krb5i, krb5p over RDMA against a KDC in the
+#                   VM pair, and the krb5p tcpdump privacy proof
 # make bench        throughput from the VM pair, ours and Debian's (not a test)
 
 # Debian 12's newest headers of each kernel series we support
@@ -111,7 +113,8 @@ faults-debug:
 	tests/vm/faults --debug --timeout 900
 
 # NFS over RDMA with sec=krb5, krb5i and krb5p against the server VM's own
-# KDC, and the krb5p capture proof; not in make check
+# KDC (the server on Debian's 6.12), and the krb5p capture proof; the
+# stage krb5 of make check
 krb5: modules
 	tests/vm/krb5
 
