@@ -16,8 +16,8 @@
 #                   KUnit in the debug VM with the reply decoder fuzzed for n
 #                   cases (default 1000000) from seed s (default: a new one)
 # make demo         boot the VM pair, mount NFS over RDMA through xprtrdma.ko
-# make faults       two-VM faults (server restart, client link and address
-#                   loss, bond failover, device removal, rmmod rdma_rxe)
+# make faults       two-VM faults (server restart, bond failover, device
+#                   removal, rmmod rdma_rxe; link and address losses by name)
 #                   during fio verify, Documentation/faults.rst; make
 #                   faults-debug: the same plus injected disconnects and
 #                   allocation failures on the debug kernel
@@ -25,6 +25,8 @@
 #                   and a v4.2 mount, a fault every minute (not in make
 #                   check); reports bytes verified, reconnects,
 #                   retransmissions, errors
+# make krb5         sec=krb5, krb5i, krb5p over RDMA against a KDC in the
+#                   VM pair, and the krb5p tcpdump privacy proof
 # make bench        throughput from the VM pair, ours and Debian's (not a test)
 
 # Debian 12's newest headers of each kernel series we support
@@ -122,7 +124,8 @@ soak: modules
 		soak=$(SOAK_MINUTES)
 
 # NFS over RDMA with sec=krb5, krb5i and krb5p against the server VM's own
-# KDC, and the krb5p capture proof; not in make check
+# KDC (the server on Debian's 6.12), and the krb5p capture proof; the
+# stage krb5 of make check
 krb5: modules
 	tests/vm/krb5
 
