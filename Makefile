@@ -27,7 +27,11 @@
 #                   retransmissions, errors
 # make krb5         sec=krb5, krb5i, krb5p over RDMA against a KDC in the
 #                   VM pair, and the krb5p tcpdump privacy proof
-# make bench        throughput from the VM pair, ours and Debian's (not a test)
+# make bench        NFS/RDMA throughput, latency and CPU per RPC, ours and
+#                   Debian's rpcrdma alternating in one boot of the VM pair,
+#                   and the raw link (perftest); a table, JSON and a chart
+#                   in .build/bench; BENCH_ROUNDS (3), BENCH_SECS (5 per job)
+#                   make it longer (numbers, not a test)
 
 # Debian 12's newest headers of each kernel series we support
 KDIR61 ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
@@ -141,9 +145,8 @@ demo: setup
 	$(MAKE) modules
 	tests/vm/demo $(SMOKE_TRANSPORT)
 
-# Throughput through our module, then through Debian's rpcrdma, for
-# comparison: numbers only, never a pass or a fail.
+# Our module against Debian's rpcrdma and the raw link, interleaved in one
+# run (tests/vm/bench): numbers only, never a pass or a fail.
 bench: setup
 	$(MAKE) modules
-	tests/vm/demo ours
-	tests/vm/demo debian
+	tests/vm/bench
