@@ -66,7 +66,7 @@ install: modules
 # The sources DKMS builds are what build-check's fresh copy compiles.
 dkms-install: dkms-remove
 	mkdir -p $(DKMS_SRC)
-	cp Kbuild dkms.conf *.c *.h $(DKMS_SRC)/
+	cp Kbuild dkms.conf $(filter-out %.mod.c,$(wildcard *.c)) *.h $(DKMS_SRC)/
 	dkms add xprtrdma/$(DKMS_VERSION)
 	for k in $(DKMS_KVERS); do \
 		dkms install xprtrdma/$(DKMS_VERSION) -k $$k || exit 1; \

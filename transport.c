@@ -940,3 +940,9 @@ module_exit(xprt_rdma_cleanup);
 
 MODULE_DESCRIPTION("RPC-over-RDMA version 1 client transport");
 MODULE_LICENSE("GPL");
+/*
+ * dkms.conf's PACKAGE_VERSION (tests/dkms checks they agree).  With a
+ * version, modpost also records the module's srcversion, which tells an
+ * administrator (and the smoke) which xprtrdma.ko is loaded.
+ */
+MODULE_VERSION("0.1");
