@@ -26,7 +26,8 @@
  *	rpcrdma_ep.re_device_link
  * @rd_removing: the remove callback runs: no connection may join
  *
- * All of it, and every rpcrdma_ep.re_device_link, under rpcrdma_devices_lock.
+ * All of it, and every rpcrdma_ep.re_device_link, under rpcrdma_devices_lock;
+ * only the remove callback's wait reads @rd_eps without it (see there).
  */
 struct rpcrdma_device {
 	struct list_head	rd_link;
@@ -66,16 +67,6 @@ static int rpcrdma_add_one(struct ib_device *device)
 	return 0;
 }
 
-static bool rpcrdma_device_unused(struct rpcrdma_device *rd)
-{
-	bool unused;
-
-	mutex_lock(&rpcrdma_devices_lock);
-	unused = list_empty(&rd->rd_eps);
-	mutex_unlock(&rpcrdma_devices_lock);
-	return unused;
-}
-
 static void rpcrdma_remove_one(struct ib_device *device, void *client_data)
 {
 	struct rpcrdma_device *rd;
@@ -92,8 +83,12 @@ static void rpcrdma_remove_one(struct ib_device *device, void *client_data)
 		rpcrdma_ep_device_removed(ep);
 	mutex_unlock(&rpcrdma_devices_lock);
 
-	/* Each close frees the verbs resources, then leaves the list */
-	wait_event(rpcrdma_devices_wait, rpcrdma_device_unused(rd));
+	/* Each close frees the verbs resources, then leaves the list.  The
+	 * condition may not sleep, so it cannot take the lock: with
+	 * rd_removing set nothing joins, and list_del_init() is the only
+	 * change left, which list_empty_careful() may race with.
+	 */
+	wait_event(rpcrdma_devices_wait, list_empty_careful(&rd->rd_eps));
 
 	mutex_lock(&rpcrdma_devices_lock);
 	list_del(&rd->rd_link);
