@@ -528,6 +528,22 @@ out_complete:
 	rpcrdma_complete_rqst(req->rl_reply);
 }
 
+/*
+ * A chain queued behind a stalled Send would never complete: after
+ * RPCRDMA_STALL_TIMEOUT close the connection, whose teardown moves the
+ * QP to Error (flushing the chain) before it waits for rb_mr_sem.
+ */
+static void frwr_wait_localinv(struct rpcrdma_xprt *r_xprt,
+			       struct rpcrdma_req *req, struct rpcrdma_mr *last)
+{
+	if (wait_for_completion_timeout(&last->mr_done, RPCRDMA_STALL_TIMEOUT))
+		return;
+	r_xprt->rx_stats.sends_stalled++;
+	trace_xprtrdma_send_stalled(&req->rl_slot, -ETIMEDOUT);
+	rpcrdma_force_disconnect(r_xprt);
+	wait_for_completion(&last->mr_done);
+}
+
 /**
  * frwr_unmap_sync - invalidate an abandoned RPC's MRs and wait
  * @r_xprt: the transport
@@ -554,7 +570,7 @@ void frwr_unmap_sync(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 	if (first && ep && ep->re_id->qp)
 		rc = ib_post_send(ep->re_id->qp, first, NULL);
 	if (first && !rc)
-		wait_for_completion(&last->mr_done);
+		frwr_wait_localinv(r_xprt, req, last);
 	else if (first)
 		frwr_linv_failed(r_xprt, ep, rc);
 	frwr_release_all(&req->rl_registered);

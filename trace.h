@@ -284,6 +284,8 @@ DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_marshal_failed);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_send_err);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_timer);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_resend_disconnect);
+DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_send_stalled);
+DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_send_lost);
 DEFINE_XPRTRDMA_RQST_EVENT(xprtrdma_allocate_err);
 
 /* ---- MRs ---- */

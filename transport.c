@@ -182,6 +182,8 @@ static int xprt_rdma_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "bc_reply_errors %lu\n", st->bc_reply_errors);
 	seq_printf(seq, "injected_disconnects %lu\n", st->injected_disconnects);
 	seq_printf(seq, "device_removals %lu\n", st->device_removals);
+	seq_printf(seq, "sends_stalled %lu\n", st->sends_stalled);
+	seq_printf(seq, "send_cqes_lost %lu\n", st->send_cqes_lost);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(xprt_rdma_stats);
@@ -535,8 +537,16 @@ static void xprt_rdma_free(struct rpc_task *task)
 	frwr_unmap_sync(r_xprt, req);
 	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags)) {
 		r_xprt->rx_stats.reply_waits_for_send++;
-		wait_on_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY,
-			    TASK_UNINTERRUPTIBLE);
+		if (wait_on_bit_timeout(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY,
+					TASK_UNINTERRUPTIBLE,
+					RPCRDMA_STALL_TIMEOUT)) {
+			/* The teardown this asks for ends the wait */
+			r_xprt->rx_stats.sends_stalled++;
+			trace_xprtrdma_send_stalled(rqst, -ETIMEDOUT);
+			rpcrdma_force_disconnect(r_xprt);
+			wait_on_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY,
+				    TASK_UNINTERRUPTIBLE);
+		}
 	}
 	/* Dequeued from the receive queue: no reply can race with this */
 	clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
@@ -561,6 +571,18 @@ static int xprt_rdma_prepare_request(struct rpc_rqst *rqst,
 				     struct xdr_buf *buf)
 {
 	return rpcrdma_prepare_rcv_pages(buf);
+}
+
+/* A Reply has taken @req and is completing its RPC (rl_reply) */
+static bool rpcrdma_reply_holds(struct rpc_xprt *xprt,
+				const struct rpcrdma_req *req)
+{
+	bool held;
+
+	spin_lock(&xprt->queue_lock);
+	held = req->rl_reply;
+	spin_unlock(&xprt->queue_lock);
+	return held;
 }
 
 /*
@@ -616,8 +638,20 @@ static int xprt_rdma_send_request(struct rpc_rqst *rqst)
 	if (!xprt_request_get_cong(xprt, rqst))
 		return -EBADSLT;
 	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags)) {
-		r_xprt->rx_stats.empty_sendctx_q++;
-		return -ENOBUFS;
+		/* Sent before on this connection (a teardown releases every
+		 * Send) and still not complete after a whole RPC timeout.
+		 * Unless a Reply is completing the RPC, the QP is stalled:
+		 * -ENOBUFS would retry every 250 ms for good, and a soft RPC
+		 * would never time out; only a new connection ends it.
+		 */
+		if (rpcrdma_reply_holds(xprt, req)) {
+			r_xprt->rx_stats.empty_sendctx_q++;
+			return -ENOBUFS;
+		}
+		r_xprt->rx_stats.sends_stalled++;
+		trace_xprtrdma_send_stalled(rqst, -ENOTCONN);
+		xprt_force_disconnect(xprt);
+		return -ENOTCONN;
 	}
 
 	rc = rpcrdma_marshal_begin(xprt, req);

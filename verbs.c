@@ -450,16 +450,27 @@ static void rpcrdma_mrs_destroy(struct rpcrdma_buffer *buf)
 /*
  * After the QP is drained, take back every MR still on a req's list:
  * the memory behind them is unreachable once the QP is gone, and the RPC
- * registers again when it is retransmitted on the next connection.
+ * registers again when it is retransmitted on the next connection.  A
+ * Send still busy was lost by the device (Debian 6.1's rxe drops the
+ * completions of Sends it had sent when a retransmission fails): the
+ * drain proves the QP is done with it, so release it here, counted.
  */
-static void rpcrdma_reqs_reset(struct rpcrdma_buffer *buf)
+static void rpcrdma_reqs_reset(struct rpcrdma_xprt *r_xprt)
 {
 	struct rpcrdma_req *req;
 
-	list_for_each_entry(req, &buf->rb_all_reqs, rl_all) {
+	list_for_each_entry(req, &r_xprt->rx_buf.rb_all_reqs, rl_all) {
 		frwr_release_all(&req->rl_registered);
 		/* A reply on the next connection needs a Call sent on it */
 		clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
+		if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags)) {
+			r_xprt->rx_stats.send_cqes_lost++;
+			trace_xprtrdma_send_lost(&req->rl_slot, 0);
+			clear_bit_unlock(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
+			/* As in rpcrdma_wc_send() */
+			smp_mb__after_atomic();
+			wake_up_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY);
+		}
 	}
 }
 
@@ -1067,6 +1078,7 @@ out_destroy_ep:
 void rpcrdma_xprt_disconnect(struct rpcrdma_xprt *r_xprt)
 {
 	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
+	struct ib_qp_attr qp_err = { .qp_state = IB_QPS_ERR };
 	struct rpcrdma_ep *ep = r_xprt->rx_ep;
 	bool was_connected;
 
@@ -1074,18 +1086,23 @@ void rpcrdma_xprt_disconnect(struct rpcrdma_xprt *r_xprt)
 		return;
 	trace_xprtrdma_disconnect(r_xprt, ep->re_connect_status);
 
-	/* Free paths hold rb_mr_sem for read while they invalidate */
-	down_write(&buf->rb_mr_sem);
 	/* Mark it down first, so our own DISCONNECTED event forces nothing */
 	was_connected = ep->re_connect_status > 0;
 	rpcrdma_cm_set_status(ep, -ENOTCONN);
+	/* Before waiting for rb_mr_sem: a free path holds it for read while
+	 * it waits for LOCAL_INVs, which may be queued behind a stalled
+	 * Send; the QP's Error state flushes them.
+	 */
 	if (was_connected)
 		rdma_disconnect(ep->re_id);
+	else if (ep->re_id->qp)
+		ib_modify_qp(ep->re_id->qp, &qp_err, IB_QP_STATE);
+	down_write(&buf->rb_mr_sem);
 	if (ep->re_id->qp) {
 		ib_drain_rq(ep->re_id->qp);
 		ib_drain_sq(ep->re_id->qp);
 	}
-	rpcrdma_reqs_reset(buf);
+	rpcrdma_reqs_reset(r_xprt);
 	rpcrdma_cong_reset(r_xprt);
 	rpcrdma_bufs_unmap(buf);
 	rpcrdma_mrs_destroy(buf);

@@ -63,6 +63,13 @@
 #define RPCRDMA_BC_SLOTS		4
 
 /*
+ * How long a free path waits for a Send or LOCAL_INV completion before it
+ * takes the QP for stalled (a lost path: RC retries for seconds, and a
+ * provider may never complete WRs it had sent) and closes the connection.
+ */
+#define RPCRDMA_STALL_TIMEOUT		(5 * HZ)
+
+/*
  * Largest RPC payload: 1 MiB of data plus the pages that a misaligned
  * payload straddles, in page-or-kvec pieces.
  */
@@ -296,8 +303,12 @@ struct rpcrdma_rep {
  *
  * RPCRDMA_REQ_SEND_BUSY: a Send of rl_sendbuf is in flight.  Set by
  * frwr_send() before the post, cleared by the Send completion
- * (rpcrdma_wc_send()); xprt_rdma_free() waits for it to clear, so the
- * buffers are not reused while the device may still read them.
+ * (rpcrdma_wc_send()), or by rpcrdma_reqs_reset() once the QP is drained
+ * if the device never completed it; xprt_rdma_free() waits for it to
+ * clear, so the buffers are not reused while the device may still read
+ * them.  A Send that stays busy for RPCRDMA_STALL_TIMEOUT, or until its
+ * RPC is sent again, means a stalled QP: the connection is closed, and
+ * the teardown ends the wait.
  *
  * RPCRDMA_REQ_SENT: the Call is posted on the current connection, so a
  * Reply may take the req.  Set by frwr_send() under queue_lock together
@@ -430,7 +441,9 @@ struct rpcrdma_ep {
  * @rb_mrs: free MRs
  * @rb_all_mrs: every MR of the current connection
  * @rb_mr_sem: held for read while a free path touches MRs, for write
- *	while the connection's MRs are destroyed
+ *	while the connection's MRs are destroyed.  A reader may wait for
+ *	completions on the QP, so the writer moves the QP to Error before
+ *	it takes the lock
  * @rb_reps: every rep; their buffers are DMA-mapped while connected
  * @rb_rep_count: number of entries in @rb_reps
  * @rb_max_requests: number of forward reqs: rdma_slot_table_entries when
@@ -505,6 +518,12 @@ struct rpcrdma_buffer {
  *	(trace: xprtrdma_inject_disconnect)
  * @device_removals: connections closed because their device was being
  *	removed (ib_client.c)
+ * @sends_stalled: Sends (or the LOCAL_INVs queued behind them) still not
+ *	complete when their RPC was sent again or freed, after
+ *	RPCRDMA_STALL_TIMEOUT: the connection was closed (trace:
+ *	xprtrdma_send_stalled)
+ * @send_cqes_lost: Sends the device never completed, though their QP
+ *	was drained: released by the teardown (trace: xprtrdma_send_lost)
  */
 struct rpcrdma_stats {
 	unsigned long		read_chunk_count;
@@ -538,6 +557,8 @@ struct rpcrdma_stats {
 	unsigned long		bc_reply_errors;
 	unsigned long		injected_disconnects;
 	unsigned long		device_removals;
+	unsigned long		sends_stalled;
+	unsigned long		send_cqes_lost;
 };
 
 /**

@@ -182,6 +182,7 @@ struct resend_case {
 	const char *rule;
 	bool registered;	/* the first transmission's MR is registered */
 	bool reply_held;	/* a Reply to it holds the req (rl_reply) */
+	bool send_busy;		/* its Send never completed (SEND_BUSY) */
 	int result;		/* what send_request returns */
 	bool close;		/* a close of the connection was asked for */
 };
@@ -193,6 +194,10 @@ static const struct resend_case resend_cases[] = {
 	  .registered = true, .reply_held = true, .result = -ENOBUFS },
 	{ .rule = "a resend while a Reply holds the req waits (ENOBUFS), marshals nothing",
 	  .reply_held = true, .result = -ENOBUFS },
+	{ .rule = "a resend whose first Send never completed (a stalled QP) reconnects (ENOTCONN), counted",
+	  .send_busy = true, .result = -ENOTCONN, .close = true },
+	{ .rule = "a resend whose Send is busy while a Reply holds the req waits (ENOBUFS), no close",
+	  .send_busy = true, .reply_held = true, .result = -ENOBUFS },
 };
 
 static void resend_case_desc(const struct resend_case *c, char *desc)
@@ -212,6 +217,7 @@ struct resend_fixture {
 	struct rpcrdma_rep rep;		/* a Reply to it */
 	unsigned long mrs_exhausted;	/* rx_stats before the call */
 	unsigned long failed_marshals;
+	unsigned long sends_stalled;
 	bool mr_listed;			/* @mr is on a list */
 	bool locked;			/* the case holds XPRT_LOCKED */
 };
@@ -288,6 +294,8 @@ static void resend_first_transmission(struct resend_fixture *f,
 	}
 	if (c->reply_held)
 		req->rl_reply = &f->rep;
+	if (c->send_busy)
+		set_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
 }
 
 /*
@@ -359,6 +367,7 @@ static void resend_test(struct kunit *test)
 	resend_connect(test, f);
 	f->mrs_exhausted = r_xprt->rx_stats.mrs_exhausted;
 	f->failed_marshals = r_xprt->rx_stats.failed_marshal_count;
+	f->sends_stalled = r_xprt->rx_stats.sends_stalled;
 
 	rc = xprt->ops->send_request(f->rqst);
 
@@ -366,6 +375,8 @@ static void resend_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rc, c->result);
 	KUNIT_EXPECT_EQ_MSG(test, closing, c->close,
 			    "a close asked for (XPRT_CLOSE_WAIT)");
+	KUNIT_EXPECT_EQ(test, r_xprt->rx_stats.sends_stalled - f->sends_stalled,
+			(unsigned long)(c->send_busy && !c->reply_held));
 	resend_expect_untouched(test, f, c);
 }
 
@@ -392,6 +403,8 @@ static void resend_undo(struct resend_fixture *f)
 	}
 	if (!f->rqst)
 		return;
+	/* The stand-in Send is no longer "in flight": nothing to wait for */
+	clear_bit(RPCRDMA_REQ_SEND_BUSY, &rpcr_to_rdmar(f->rqst)->rl_flags);
 	if (f->rqst->rq_buffer)
 		xprt->ops->buf_free(f->task);
 	xprt->ops->free_slot(xprt, f->rqst);
