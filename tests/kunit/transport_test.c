@@ -194,9 +194,9 @@ static const struct resend_case resend_cases[] = {
 	  .registered = true, .reply_held = true, .result = -ENOBUFS },
 	{ .rule = "a resend while a Reply holds the req waits (ENOBUFS), marshals nothing",
 	  .reply_held = true, .result = -ENOBUFS },
-	{ .rule = "a resend whose first Send never completed (a stalled QP) reconnects (ENOTCONN), counted",
+	{ .rule = "a resend whose Send never completed reconnects (ENOTCONN), counted stalled",
 	  .send_busy = true, .result = -ENOTCONN, .close = true },
-	{ .rule = "a resend whose Send is busy while a Reply holds the req waits (ENOBUFS), no close",
+	{ .rule = "a busy Send while a Reply holds the req: the resend waits (ENOBUFS), no close",
 	  .send_busy = true, .reply_held = true, .result = -ENOBUFS },
 };
 
