@@ -249,6 +249,44 @@ out_err:
 	return ERR_PTR(-EIO);
 }
 
+/*
+ * Will another Send surely be posted after @rqst's?  It is at the head of
+ * the transmit queue (xprt_transmit() sends from there) with another
+ * request queued behind it, which the transmitting task sends next or
+ * leaves to its own task.  Caller holds queue_lock.
+ */
+static bool frwr_send_follows(struct rpc_xprt *xprt, struct rpc_rqst *rqst)
+{
+	struct list_head *q = &xprt->xmit_queue;
+
+	if (q->next != &rqst->rq_xmit)
+		return false;
+	return q->prev != &rqst->rq_xmit || !list_empty(&rqst->rq_xmit2);
+}
+
+/*
+ * Signal this Send, or leave its completion to a later one?  A Send goes
+ * unsignalled only when another is sure to follow, and never more than
+ * RPCRDMA_SEND_BATCH - 1 in a row, so an unsignalled Send is reaped soon
+ * by the next signalled one (rb_sendq).  Caller holds queue_lock and the
+ * transport's write lock.
+ */
+VISIBLE_IF_KUNIT void frwr_send_flags(struct rpcrdma_xprt *r_xprt,
+				      struct rpcrdma_ep *ep,
+				      struct rpcrdma_req *req)
+{
+	if (ep->re_send_countdown > 1 &&
+	    frwr_send_follows(&r_xprt->rx_xprt, &req->rl_slot)) {
+		ep->re_send_countdown--;
+		req->rl_wr.send_flags = 0;
+		r_xprt->rx_stats.sends_unsignalled++;
+		return;
+	}
+	ep->re_send_countdown = RPCRDMA_SEND_BATCH;
+	req->rl_wr.send_flags = IB_SEND_SIGNALED;
+}
+EXPORT_SYMBOL_IF_KUNIT(frwr_send_flags);
+
 /**
  * frwr_send - post a req's REG_MRs and its Send in one chain
  * @r_xprt: the transport, connected
@@ -263,6 +301,7 @@ out_err:
  */
 int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 {
+	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
 	struct rpcrdma_ep *ep = r_xprt->rx_ep;
 	struct ib_send_wr *post_wr = &req->rl_wr;
 	unsigned int wrs = 1;
@@ -298,8 +337,13 @@ int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 	 * rpcrdma_reply_handler() tests the bit under, spans the post: no
 	 * reply's LOCAL_INVs can be queued ahead of our REG_MRs.
 	 */
+	req->rl_send_time = jiffies;
 	set_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
 	spin_lock(&r_xprt->rx_xprt.queue_lock);
+	frwr_send_flags(r_xprt, ep, req);
+	spin_lock(&buf->rb_sendq_lock);
+	list_add_tail(&req->rl_sendq, &buf->rb_sendq);
+	spin_unlock(&buf->rb_sendq_lock);
 	rc = ib_post_send(ep->re_id->qp, post_wr, NULL);
 	if (!rc)
 		set_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
@@ -307,6 +351,10 @@ int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 	if (!rc)
 		trace_xprtrdma_post_send(req, wrs);
 	if (rc) {
+		/* Not posted, so no completion will take it off */
+		spin_lock(&buf->rb_sendq_lock);
+		list_del_init(&req->rl_sendq);
+		spin_unlock(&buf->rb_sendq_lock);
 		clear_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
 		r_xprt->rx_stats.post_send_errors++;
 		trace_xprtrdma_post_send_err(r_xprt, rc);

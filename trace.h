@@ -102,6 +102,7 @@ DECLARE_EVENT_CLASS(xprtrdma_xprt_class,
 
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_force_disconnect);
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_nomrs_err);
+DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_wait_space);
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_inject_disconnect);
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_destroy);
 DEFINE_XPRTRDMA_XPRT_EVENT(xprtrdma_device_removal);

@@ -184,6 +184,8 @@ static int xprt_rdma_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "device_removals %lu\n", st->device_removals);
 	seq_printf(seq, "sends_stalled %lu\n", st->sends_stalled);
 	seq_printf(seq, "send_cqes_lost %lu\n", st->send_cqes_lost);
+	seq_printf(seq, "sends_unsignalled %lu\n", st->sends_unsignalled);
+	seq_printf(seq, "space_waits %lu\n", st->space_waits);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(xprt_rdma_stats);
@@ -360,6 +362,7 @@ static void xprt_rdma_destroy(struct rpc_xprt *xprt)
 	cancel_delayed_work_sync(&r_xprt->rx_connect_worker);
 	rpcrdma_xprt_disconnect(r_xprt);
 	cancel_work_sync(&r_xprt->rx_disconnect_worker);
+	cancel_delayed_work_sync(&r_xprt->rx_space_worker);
 	rpcrdma_buffer_destroy(&r_xprt->rx_buf);
 	trace_xprtrdma_destroy(r_xprt);
 	xprt_rdma_free_addresses(xprt);
@@ -523,8 +526,9 @@ static int xprt_rdma_allocate(struct rpc_task *task)
  * @task: the RPC, finished or abandoned
  *
  * An RPC that ends with memory still exposed (timeout, signal, lost
- * reply) has its MRs invalidated here before its buffers can be reused,
- * and a Send still in flight is waited for.
+ * reply) has its MRs invalidated here before its buffers can be reused.
+ * A Send still in flight is not waited for: only it reads rl_sendbuf,
+ * and the req's next Send waits for it (RPCRDMA_REQ_SEND_BUSY).
  *
  * Context: RPC task context, may sleep.
  */
@@ -535,19 +539,6 @@ static void xprt_rdma_free(struct rpc_task *task)
 	struct rpcrdma_req *req = rpcr_to_rdmar(rqst);
 
 	frwr_unmap_sync(r_xprt, req);
-	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags)) {
-		r_xprt->rx_stats.reply_waits_for_send++;
-		if (wait_on_bit_timeout(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY,
-					TASK_UNINTERRUPTIBLE,
-					RPCRDMA_STALL_TIMEOUT)) {
-			/* The teardown this asks for ends the wait */
-			r_xprt->rx_stats.sends_stalled++;
-			trace_xprtrdma_send_stalled(rqst, -ETIMEDOUT);
-			rpcrdma_force_disconnect(r_xprt);
-			wait_on_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY,
-				    TASK_UNINTERRUPTIBLE);
-		}
-	}
 	/* Dequeued from the receive queue: no reply can race with this */
 	clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
 	req->rl_reply = NULL;
@@ -620,7 +611,9 @@ static int rpcrdma_marshal_begin(struct rpc_xprt *xprt,
  * Context: RPC task context; the caller holds the transport's write
  * lock.  Never sleeps or allocates.
  *
- * Return: 0; -ENOTCONN (connect, then call again); -ENOBUFS (call again
+ * Return: 0; -ENOTCONN (connect, then call again); -EAGAIN (no free MR,
+ * or the req's previous Send not reaped: call again when woken,
+ * rpcrdma_wait_for_mrs(), rpcrdma_wait_for_send()); -ENOBUFS (call again
  * later); -EBADSLT (no congestion window slot); -EIO (permanent, not
  * sent).
  */
@@ -638,20 +631,24 @@ static int xprt_rdma_send_request(struct rpc_rqst *rqst)
 	if (!xprt_request_get_cong(xprt, rqst))
 		return -EBADSLT;
 	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags)) {
-		/* Sent before on this connection (a teardown releases every
-		 * Send) and still not complete after a whole RPC timeout.
-		 * Unless a Reply is completing the RPC, the QP is stalled:
-		 * -ENOBUFS would retry every 250 ms for good, and a soft RPC
-		 * would never time out; only a new connection ends it.
+		/* The req's previous Send, this RPC's or the one before it
+		 * in this slot, is not reaped yet (a teardown reaps them all).
 		 */
-		if (rpcrdma_reply_holds(xprt, req)) {
-			r_xprt->rx_stats.empty_sendctx_q++;
+		r_xprt->rx_stats.empty_sendctx_q++;
+		if (rpcrdma_reply_holds(xprt, req))
 			return -ENOBUFS;
+		/* Busy this long, the QP is stalled: waiting would retry
+		 * for good, and a soft RPC would never time out; only a new
+		 * connection ends it.
+		 */
+		if (time_after_eq(jiffies,
+				  req->rl_send_time + RPCRDMA_STALL_TIMEOUT)) {
+			r_xprt->rx_stats.sends_stalled++;
+			trace_xprtrdma_send_stalled(rqst, -ENOTCONN);
+			xprt_force_disconnect(xprt);
+			return -ENOTCONN;
 		}
-		r_xprt->rx_stats.sends_stalled++;
-		trace_xprtrdma_send_stalled(rqst, -ENOTCONN);
-		xprt_force_disconnect(xprt);
-		return -ENOTCONN;
+		return rpcrdma_wait_for_send(r_xprt, req);
 	}
 
 	rc = rpcrdma_marshal_begin(xprt, req);
@@ -676,6 +673,9 @@ static int xprt_rdma_send_request(struct rpc_rqst *rqst)
 	case 0:
 		break;
 	case -EAGAIN:
+		/* No free MR: wait for one, not SUNRPC's fixed delay */
+		trace_xprtrdma_marshal_failed(rqst, rc);
+		return rpcrdma_wait_for_mrs(r_xprt);
 	case -ENOBUFS:
 		trace_xprtrdma_marshal_failed(rqst, rc);
 		return -ENOBUFS;

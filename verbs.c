@@ -178,6 +178,7 @@ static struct rpcrdma_req *rpcrdma_req_create(struct rpcrdma_xprt *r_xprt)
 		goto out_free_rcvbuf;
 
 	INIT_LIST_HEAD(&req->rl_registered);
+	INIT_LIST_HEAD(&req->rl_sendq);
 	req->rl_cqe.done = rpcrdma_wc_send;
 	req->rl_wr.wr_cqe = &req->rl_cqe;
 	req->rl_wr.sg_list = req->rl_sge;
@@ -205,9 +206,11 @@ static int rpcrdma_reps_create(struct rpcrdma_xprt *r_xprt)
 
 	/* Every slot, forward or backchannel, can hold one rep while its
 	 * message is being handled while another is posted for it; one
-	 * more keeps a Receive posted while a stray message is dropped.
+	 * more keeps a Receive posted while a stray message is dropped, and
+	 * RPCRDMA_RECV_BATCH more are posted ahead (re_recv_target).
 	 */
-	buf->rb_rep_count = 2 * (buf->rb_max_requests + RPCRDMA_BC_SLOTS) + 1;
+	buf->rb_rep_count = 2 * (buf->rb_max_requests + RPCRDMA_BC_SLOTS) + 1 +
+			    RPCRDMA_RECV_BATCH;
 	buf->rb_reps = kcalloc(buf->rb_rep_count, sizeof(*rep), GFP_KERNEL);
 	if (!buf->rb_reps)
 		return -ENOMEM;
@@ -261,6 +264,8 @@ int rpcrdma_buffer_create(struct rpcrdma_xprt *r_xprt)
 	INIT_LIST_HEAD(&buf->rb_mrs);
 	INIT_LIST_HEAD(&buf->rb_all_mrs);
 	INIT_LIST_HEAD(&buf->rb_bc_free);
+	spin_lock_init(&buf->rb_sendq_lock);
+	INIT_LIST_HEAD(&buf->rb_sendq);
 	init_rwsem(&buf->rb_mr_sem);
 	buf->rb_max_requests = clamp_t(unsigned int,
 				       READ_ONCE(xprt_rdma_slot_table_entries),
@@ -330,7 +335,13 @@ struct rpcrdma_req *rpcrdma_req_get(struct rpcrdma_buffer *buf)
 void rpcrdma_req_put(struct rpcrdma_buffer *buf, struct rpcrdma_req *req)
 {
 	spin_lock(&buf->rb_lock);
-	list_add(&req->rl_list, &buf->rb_free_reqs);
+	/* Reuse the warmest req, but one whose Send is still to be reaped
+	 * only after every idle one (see RPCRDMA_REQ_SEND_BUSY)
+	 */
+	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags))
+		list_add_tail(&req->rl_list, &buf->rb_free_reqs);
+	else
+		list_add(&req->rl_list, &buf->rb_free_reqs);
 	spin_unlock(&buf->rb_lock);
 }
 
@@ -398,12 +409,97 @@ struct rpcrdma_mr *rpcrdma_mr_get(struct rpcrdma_xprt *r_xprt)
  */
 void rpcrdma_mr_put(struct rpcrdma_mr *mr)
 {
-	struct rpcrdma_buffer *buf = &mr->mr_xprt->rx_buf;
+	struct rpcrdma_xprt *r_xprt = mr->mr_xprt;
+	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
+	bool waiting;
 
 	mr->mr_req = NULL;
 	spin_lock(&buf->rb_lock);
 	list_add(&mr->mr_list, &buf->rb_mrs);
+	/* Read under rb_lock: see rpcrdma_wait_for_mrs() */
+	waiting = test_bit(XPRT_WRITE_SPACE, &r_xprt->rx_xprt.state);
 	spin_unlock(&buf->rb_lock);
+	if (waiting)
+		xprt_write_space(&r_xprt->rx_xprt);
+}
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_mr_put);
+
+/*
+ * SUNRPC's write-space wait: with XPRT_WRITE_SPACE set, the task that
+ * gets -EAGAIN sleeps in its next xprt_reserve_xprt_cong(), and so does
+ * every other sender, until xprt_write_space() clears the bit.  The
+ * caller set the bit, then looked at what it waits for again (@ready),
+ * and whoever frees that tests the bit after freeing it, so nothing freed
+ * meanwhile is missed.  A sender whose own retransmission is what would
+ * free it cannot be woken that way, so rx_space_worker wakes the senders
+ * after RPCRDMA_SPACE_RETRY in any case: the worst wait is SUNRPC's
+ * fixed delay for -ENOBUFS.
+ */
+static int rpcrdma_wait_for_space(struct rpcrdma_xprt *r_xprt, bool ready)
+{
+	if (ready)
+		xprt_write_space(&r_xprt->rx_xprt);
+	else
+		mod_delayed_work(system_highpri_wq, &r_xprt->rx_space_worker,
+				 RPCRDMA_SPACE_RETRY);
+	return -EAGAIN;
+}
+
+/**
+ * rpcrdma_wait_for_mrs - have the sender wait until an MR is freed
+ * @r_xprt: the transport, whose write lock the caller holds
+ *
+ * The free list is looked at again under rb_lock, which
+ * rpcrdma_mr_put() tests XPRT_WRITE_SPACE under.
+ *
+ * Context: RPC task context; never sleeps.
+ *
+ * Return: -EAGAIN (call again once woken).
+ */
+int rpcrdma_wait_for_mrs(struct rpcrdma_xprt *r_xprt)
+{
+	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
+	bool freed;
+
+	r_xprt->rx_stats.space_waits++;
+	trace_xprtrdma_wait_space(r_xprt);
+	xprt_wait_for_buffer_space(&r_xprt->rx_xprt);
+	spin_lock(&buf->rb_lock);
+	freed = !list_empty(&buf->rb_mrs);
+	spin_unlock(&buf->rb_lock);
+	return rpcrdma_wait_for_space(r_xprt, freed);
+}
+
+/**
+ * rpcrdma_wait_for_send - have the sender wait until @req's Send is reaped
+ * @r_xprt: the transport, whose write lock the caller holds
+ * @req: a req whose previous Send is still busy
+ *
+ * Context: RPC task context; never sleeps.
+ *
+ * Return: -EAGAIN (call again once woken).
+ */
+int rpcrdma_wait_for_send(struct rpcrdma_xprt *r_xprt,
+			  struct rpcrdma_req *req)
+{
+	r_xprt->rx_stats.space_waits++;
+	trace_xprtrdma_wait_space(r_xprt);
+	xprt_wait_for_buffer_space(&r_xprt->rx_xprt);
+	/* The bit is set before SEND_BUSY is tested again; pairs with the
+	 * barrier between the clear and the test in rpcrdma_sends_reap()
+	 */
+	smp_mb__after_atomic();
+	return rpcrdma_wait_for_space(r_xprt,
+				      !test_bit(RPCRDMA_REQ_SEND_BUSY,
+						&req->rl_flags));
+}
+
+static void rpcrdma_space_worker(struct work_struct *work)
+{
+	struct rpcrdma_xprt *r_xprt = container_of(work, struct rpcrdma_xprt,
+						   rx_space_worker.work);
+
+	xprt_write_space(&r_xprt->rx_xprt);
 }
 
 static int rpcrdma_mrs_create(struct rpcrdma_xprt *r_xprt)
@@ -447,6 +543,56 @@ static void rpcrdma_mrs_destroy(struct rpcrdma_buffer *buf)
 	INIT_LIST_HEAD(&buf->rb_mrs);
 }
 
+/* Caller holds rb_sendq_lock.  Once the bit clears, xprt_rdma_free() or
+ * the next Send may reuse @req's Send buffer.
+ */
+static void rpcrdma_send_done(struct rpcrdma_req *req)
+{
+	list_del_init(&req->rl_sendq);
+	clear_bit_unlock(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
+	/* Order the clear before wake_up_bit() looks for waiters; pairs
+	 * with the barrier in the waiter's prepare_to_wait() (wait_on_bit).
+	 */
+	smp_mb__after_atomic();
+	wake_up_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY);
+}
+
+/**
+ * rpcrdma_sends_reap - a Send completed: release it and those before it
+ * @r_xprt: the transport
+ * @req: the req whose Send completed, signalled or (an error is always
+ *	reported) unsignalled
+ *
+ * The send queue completes WRs in the order they were posted, so every
+ * Send queued ahead of @req on rb_sendq is done with too.  A req no
+ * longer queued was reaped by rpcrdma_reqs_reset() already.  A sender
+ * waiting for one of these reqs (rpcrdma_wait_for_send()) is woken.
+ *
+ * Context: the send CQ's handler.
+ */
+VISIBLE_IF_KUNIT void rpcrdma_sends_reap(struct rpcrdma_xprt *r_xprt,
+					 struct rpcrdma_req *req)
+{
+	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
+	struct rpcrdma_req *first;
+
+	spin_lock(&buf->rb_sendq_lock);
+	if (list_empty(&req->rl_sendq)) {
+		spin_unlock(&buf->rb_sendq_lock);
+		return;
+	}
+	do {
+		first = list_first_entry(&buf->rb_sendq, struct rpcrdma_req,
+					 rl_sendq);
+		rpcrdma_send_done(first);
+	} while (first != req);
+	spin_unlock(&buf->rb_sendq_lock);
+	/* rpcrdma_send_done()'s barrier orders the clears before this */
+	if (test_bit(XPRT_WRITE_SPACE, &r_xprt->rx_xprt.state))
+		xprt_write_space(&r_xprt->rx_xprt);
+}
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_sends_reap);
+
 /*
  * After the QP is drained, take back every MR still on a req's list:
  * the memory behind them is unreachable once the QP is gone, and the RPC
@@ -457,21 +603,22 @@ static void rpcrdma_mrs_destroy(struct rpcrdma_buffer *buf)
  */
 static void rpcrdma_reqs_reset(struct rpcrdma_xprt *r_xprt)
 {
+	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
 	struct rpcrdma_req *req;
 
-	list_for_each_entry(req, &r_xprt->rx_buf.rb_all_reqs, rl_all) {
+	list_for_each_entry(req, &buf->rb_all_reqs, rl_all) {
 		frwr_release_all(&req->rl_registered);
 		/* A reply on the next connection needs a Call sent on it */
 		clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
-		if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags)) {
-			r_xprt->rx_stats.send_cqes_lost++;
-			trace_xprtrdma_send_lost(&req->rl_slot, 0);
-			clear_bit_unlock(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
-			/* As in rpcrdma_wc_send() */
-			smp_mb__after_atomic();
-			wake_up_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY);
-		}
 	}
+	spin_lock(&buf->rb_sendq_lock);
+	while ((req = list_first_entry_or_null(&buf->rb_sendq,
+					       struct rpcrdma_req, rl_sendq))) {
+		r_xprt->rx_stats.send_cqes_lost++;
+		trace_xprtrdma_send_lost(&req->rl_slot, 0);
+		rpcrdma_send_done(req);
+	}
+	spin_unlock(&buf->rb_sendq_lock);
 }
 
 /*
@@ -508,14 +655,8 @@ static void rpcrdma_wc_send(struct ib_cq *cq, struct ib_wc *wc)
 	struct rpcrdma_ep *ep = cq->cq_context;
 	struct rpcrdma_xprt *r_xprt = ep->re_xprt;
 
-	/* After the bit clears, xprt_rdma_free() may recycle @req */
 	trace_xprtrdma_wc_send(&req->rl_cid, wc);
-	clear_bit_unlock(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
-	/* Order the clear before wake_up_bit() looks for waiters; pairs
-	 * with the barrier in the waiter's prepare_to_wait() (wait_on_bit).
-	 */
-	smp_mb__after_atomic();
-	wake_up_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY);
+	rpcrdma_sends_reap(r_xprt, req);
 
 	if (wc->status != IB_WC_SUCCESS) {
 		r_xprt->rx_stats.send_errors++;
@@ -524,70 +665,111 @@ static void rpcrdma_wc_send(struct ib_cq *cq, struct ib_wc *wc)
 	}
 }
 
-/* Receives are posted only while connected.  re_post_lock orders each
- * post against rpcrdma_cm_set_status(): once rpcrdma_xprt_disconnect()
- * has marked the connection down, no Receive goes in behind the drain.
- */
-static bool rpcrdma_post_one_recv(struct rpcrdma_xprt *r_xprt,
-				  struct rpcrdma_ep *ep)
+/* Take up to @want free reps and chain their Receive WRs */
+static struct ib_recv_wr *rpcrdma_recvs_chain(struct rpcrdma_xprt *r_xprt,
+					      struct rpcrdma_ep *ep,
+					      unsigned int want,
+					      unsigned int *count)
 {
+	struct ib_recv_wr *first = NULL, **link = &first;
 	struct rpcrdma_rep *rep;
-	int rc = -ENOTCONN;
 
-	rep = rpcrdma_rep_get(&r_xprt->rx_buf);
-	if (!rep) {
-		r_xprt->rx_stats.recv_none_free++;
-		return false;
+	*count = 0;
+	while (*count < want) {
+		rep = rpcrdma_rep_get(&r_xprt->rx_buf);
+		if (!rep) {
+			r_xprt->rx_stats.recv_none_free++;
+			break;
+		}
+		ib_dma_sync_single_for_device(rep->rr_rdmabuf.rg_device,
+					      rep->rr_rdmabuf.rg_sge.addr,
+					      rep->rr_rdmabuf.rg_len,
+					      DMA_FROM_DEVICE);
+		rep->rr_cid.ci_queue_id = ep->re_attr.recv_cq->res.id;
+		rep->rr_cid.ci_completion_id = rpcrdma_next_cid(r_xprt);
+		*link = &rep->rr_recv_wr;
+		link = &rep->rr_recv_wr.next;
+		(*count)++;
 	}
-	ib_dma_sync_single_for_device(rep->rr_rdmabuf.rg_device,
-				      rep->rr_rdmabuf.rg_sge.addr,
-				      rep->rr_rdmabuf.rg_len, DMA_FROM_DEVICE);
-	rep->rr_cid.ci_queue_id = ep->re_attr.recv_cq->res.id;
-	rep->rr_cid.ci_completion_id = rpcrdma_next_cid(r_xprt);
-
-	spin_lock(&ep->re_post_lock);
-	if (ep->re_connect_status >= 0)
-		rc = ib_post_recv(ep->re_id->qp, &rep->rr_recv_wr, NULL);
-	spin_unlock(&ep->re_post_lock);
-	if (rc) {
-		trace_xprtrdma_post_recvs_err(r_xprt, rc);
-		rpcrdma_rep_put(&r_xprt->rx_buf, rep);
-		return false;
-	}
-	r_xprt->rx_stats.recv_posted++;
-	return true;
+	*link = NULL;
+	return first;
 }
 
-/**
- * rpcrdma_post_recvs - keep a Receive posted for every message in flight
- * @r_xprt: the transport
- *
- * re_max_requests for the forward Replies the server's credits allow,
- * and RPCRDMA_BC_SLOTS for its reverse Calls: with rnr_retry_count 0,
- * a message that finds no Receive posted kills the connection.
- *
- * Context: any; never sleeps or allocates.  Callers race freely: each
- * posting reserves its place in re_receive_count first.
+/*
+ * Post Receives until re_recv_target are posted, when at least @min are
+ * missing.  Each posting first reserves its Receives in re_receive_count,
+ * so callers race freely.  Receives are posted only while connected:
+ * re_post_lock orders each post against rpcrdma_cm_set_status(), so once
+ * rpcrdma_xprt_disconnect() has marked the connection down no Receive
+ * goes in behind the drain.
  */
-void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt)
+static void rpcrdma_post_recvs_min(struct rpcrdma_xprt *r_xprt,
+				   unsigned int min)
 {
 	struct rpcrdma_ep *ep = r_xprt->rx_ep;
-	unsigned int count = 0;
+	const struct ib_recv_wr *bad = NULL;
+	struct ib_recv_wr *first, *wr;
+	unsigned int want, count;
+	int posted, rc = -ENOTCONN;
 
 	if (!ep || !ep->re_id->qp)
 		return;
-	for (;;) {
-		if (atomic_inc_return(&ep->re_receive_count) >
-		    ep->re_max_requests + RPCRDMA_BC_SLOTS)
-			break;
-		if (!rpcrdma_post_one_recv(r_xprt, ep))
-			break;
-		count++;
+	posted = atomic_read(&ep->re_receive_count);
+	if (posted + min > ep->re_recv_target)
+		return;
+	want = ep->re_recv_target - posted;
+	if (atomic_add_return(want, &ep->re_receive_count) > ep->re_recv_target) {
+		/* Another caller reserved some meanwhile: leave them to it */
+		atomic_sub(want, &ep->re_receive_count);
+		return;
 	}
-	atomic_dec(&ep->re_receive_count);
-	if (count)
-		trace_xprtrdma_post_recvs(r_xprt, count,
-					  atomic_read(&ep->re_receive_count));
+
+	first = rpcrdma_recvs_chain(r_xprt, ep, want, &count);
+	if (count < want)
+		atomic_sub(want - count, &ep->re_receive_count);
+	if (!first)
+		return;
+	spin_lock(&ep->re_post_lock);
+	if (ep->re_connect_status >= 0)
+		rc = ib_post_recv(ep->re_id->qp, first, &bad);
+	spin_unlock(&ep->re_post_lock);
+	if (rc) {
+		trace_xprtrdma_post_recvs_err(r_xprt, rc);
+		/* Those from @bad on were not posted */
+		for (wr = bad ? (struct ib_recv_wr *)bad : first; wr; ) {
+			struct rpcrdma_rep *rep = container_of(wr,
+						struct rpcrdma_rep, rr_recv_wr);
+
+			wr = wr->next;
+			rpcrdma_rep_put(&r_xprt->rx_buf, rep);
+			atomic_dec(&ep->re_receive_count);
+			count--;
+		}
+	}
+	if (!count)
+		return;
+	r_xprt->rx_stats.recv_posted += count;
+	trace_xprtrdma_post_recvs(r_xprt, count,
+				  atomic_read(&ep->re_receive_count));
+}
+
+/**
+ * rpcrdma_post_recvs - keep enough Receives posted for every message due
+ * @r_xprt: the transport
+ *
+ * The server may have a message in flight for each of re_max_requests
+ * credits and RPCRDMA_BC_SLOTS reverse Calls: with rnr_retry_count 0, a
+ * message that finds no Receive posted kills the connection.  Keeping
+ * re_recv_target posted gives RPCRDMA_RECV_BATCH more than that, so the
+ * Receives consumed are replaced a chain at a time, once a whole chain
+ * is missing; at least one Receive beyond what the server may fill is
+ * posted all the while.
+ *
+ * Context: any; never sleeps or allocates.
+ */
+void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt)
+{
+	rpcrdma_post_recvs_min(r_xprt, RPCRDMA_RECV_BATCH);
 }
 
 static void rpcrdma_wc_receive(struct ib_cq *cq, struct ib_wc *wc)
@@ -803,8 +985,10 @@ static int rpcrdma_ep_resolve(struct rpcrdma_xprt *r_xprt,
  * our slots, or fewer when the device's queues are shorter), each preceded
  * by up to one REG_MR per pool MR and followed by one LOCAL_INV per pool
  * MR; a Send and a Receive per backchannel slot (a reverse Reply, a
- * reverse Call); and one more WR on each queue for ib_drain_qp()'s
- * drain WR.
+ * reverse Call); RPCRDMA_RECV_BATCH Receives more (re_recv_target); and
+ * one more WR on each queue for ib_drain_qp()'s drain WR.  An unsignalled
+ * Send holds its place, and those of the WRs before it, until a later
+ * completion: still no more than one Send per req (RPCRDMA_REQ_SEND_BUSY).
  */
 VISIBLE_IF_KUNIT int rpcrdma_ep_size(struct rpcrdma_ep *ep,
 				     const struct ib_device *device,
@@ -827,6 +1011,11 @@ VISIBLE_IF_KUNIT int rpcrdma_ep_size(struct rpcrdma_ep *ep,
 	    attrs->max_qp_wr)
 		ep->re_max_requests = (attrs->max_qp_wr - RPCRDMA_BC_SLOTS - 1) /
 				      per_req;
+	/* The receive queue's extra chain (re_recv_target) */
+	if (attrs->max_qp_wr < RPCRDMA_BC_SLOTS + RPCRDMA_RECV_BATCH + 1)
+		return -EOPNOTSUPP;
+	ep->re_max_requests = min(ep->re_max_requests, attrs->max_qp_wr -
+				  RPCRDMA_BC_SLOTS - RPCRDMA_RECV_BATCH - 1);
 	if (ep->re_max_requests < 2)
 		return -EOPNOTSUPP;
 
@@ -834,8 +1023,9 @@ VISIBLE_IF_KUNIT int rpcrdma_ep_size(struct rpcrdma_ep *ep,
 	ep->re_attr.qp_context = ep;
 	ep->re_attr.cap.max_send_wr = ep->re_max_requests * per_req +
 				      RPCRDMA_BC_SLOTS + 1;
-	ep->re_attr.cap.max_recv_wr = ep->re_max_requests +
-				      RPCRDMA_BC_SLOTS + 1;
+	ep->re_recv_target = ep->re_max_requests + RPCRDMA_BC_SLOTS +
+			     RPCRDMA_RECV_BATCH;
+	ep->re_attr.cap.max_recv_wr = ep->re_recv_target + 1;
 	ep->re_attr.cap.max_send_sge = RPCRDMA_MAX_SEND_SGES;
 	ep->re_attr.cap.max_recv_sge = 1;
 	ep->re_attr.cap.max_inline_data = 0;
@@ -1027,7 +1217,7 @@ int rpcrdma_xprt_connect(struct rpcrdma_xprt *r_xprt)
 	if (rc)
 		goto out_unmap_bufs;
 	rpcrdma_cong_reset(r_xprt);
-	rpcrdma_post_recvs(r_xprt);
+	rpcrdma_post_recvs_min(r_xprt, 1);
 	up_write(&buf->rb_mr_sem);
 
 	rc = rpcrdma_ep_connect(r_xprt, ep);
@@ -1150,4 +1340,5 @@ void rpcrdma_xprt_init_workers(struct rpcrdma_xprt *r_xprt,
 {
 	INIT_DELAYED_WORK(&r_xprt->rx_connect_worker, connect);
 	INIT_WORK(&r_xprt->rx_disconnect_worker, rpcrdma_disconnect_worker);
+	INIT_DELAYED_WORK(&r_xprt->rx_space_worker, rpcrdma_space_worker);
 }

@@ -70,6 +70,25 @@
 #define RPCRDMA_STALL_TIMEOUT		(5 * HZ)
 
 /*
+ * Receives are posted in chains of up to RPCRDMA_RECV_BATCH, and this
+ * many more than the server may fill are kept posted, so a completion
+ * can leave its Receive unreplaced until a whole chain is due.
+ */
+#define RPCRDMA_RECV_BATCH		8
+
+/*
+ * At most this many Sends in a row go unsignalled: a signalled one
+ * reaps those before it (send queue completions are in order).
+ */
+#define RPCRDMA_SEND_BATCH		16
+
+/*
+ * A sender that waits for an MR or a Send buffer is woken when one is
+ * freed, and at the latest after this long (SUNRPC's delay for -ENOBUFS).
+ */
+#define RPCRDMA_SPACE_RETRY		(HZ >> 2)
+
+/*
  * Largest RPC payload: 1 MiB of data plus the pages that a misaligned
  * payload straddles, in page-or-kvec pieces.
  */
@@ -302,13 +321,16 @@ struct rpcrdma_rep {
  * rl_flags bits.
  *
  * RPCRDMA_REQ_SEND_BUSY: a Send of rl_sendbuf is in flight.  Set by
- * frwr_send() before the post, cleared by the Send completion
- * (rpcrdma_wc_send()), or by rpcrdma_reqs_reset() once the QP is drained
- * if the device never completed it; xprt_rdma_free() waits for it to
- * clear, so the buffers are not reused while the device may still read
- * them.  A Send that stays busy for RPCRDMA_STALL_TIMEOUT, or until its
- * RPC is sent again, means a stalled QP: the connection is closed, and
- * the teardown ends the wait.
+ * frwr_send() before the post, with the req queued on rb_sendq; cleared
+ * when the Send is reaped: by its own completion or that of a later
+ * signalled Send (rpcrdma_sends_reap()), or by rpcrdma_reqs_reset() once
+ * the QP is drained if the device never completed it.  Only the Send
+ * reads rl_sendbuf, so the req may be freed and taken by another RPC
+ * meanwhile (rpcrdma_req_put() queues it behind the idle ones); what
+ * waits is the next marshal into rl_sendbuf, in send_request, which
+ * returns -EAGAIN with SUNRPC's write-space wait until the reap.  A Send
+ * busy for RPCRDMA_STALL_TIMEOUT (rl_send_time) means a stalled QP: the
+ * connection is closed, and the teardown releases it.
  *
  * RPCRDMA_REQ_SENT: the Call is posted on the current connection, so a
  * Reply may take the req.  Set by frwr_send() under queue_lock together
@@ -339,6 +361,8 @@ enum {
  * @rl_cqe: Send completion
  * @rl_cid: completion ID for tracing
  * @rl_flags: RPCRDMA_REQ_* bits
+ * @rl_sendq: on rb_sendq while RPCRDMA_REQ_SEND_BUSY is set
+ * @rl_send_time: jiffies when the Send was posted
  * @rl_segments: @rl_slot's xdr_bufs in pieces, filled by rpc_rdma.c
  * @rl_registered: MRs exposing this RPC's memory, all of them from one
  *	transmission.  Marshalling fills it only while it is empty; it is
@@ -364,6 +388,8 @@ struct rpcrdma_req {
 	struct ib_cqe		rl_cqe;
 	struct rpc_rdma_cid	rl_cid;
 	unsigned long		rl_flags;
+	struct list_head	rl_sendq;
+	unsigned long		rl_send_time;
 	struct rpcrdma_mr_seg	rl_segments[RPCRDMA_MAX_SEGS];
 	struct list_head	rl_registered;
 	struct rpcrdma_rep	*rl_reply;
@@ -395,9 +421,13 @@ static inline struct rpcrdma_req *rpcr_to_rdmar(const struct rpc_rqst *rqst)
  *	by rpcrdma_set_max_header_sizes()
  * @re_max_rdma_segs: most RDMA segments in one chunk list
  * @re_max_fr_depth: most pages one MR maps
- * @re_max_requests: credits we ask for; also the number of Receives kept
- *	posted
- * @re_receive_count: Receives currently posted
+ * @re_max_requests: credits we ask for
+ * @re_recv_target: Receives kept posted: @re_max_requests, RPCRDMA_BC_SLOTS
+ *	and RPCRDMA_RECV_BATCH, so at least one more than the server may fill
+ *	is always posted while a chain is not yet due
+ * @re_send_countdown: Sends left before one must be signalled; under the
+ *	transport's write lock, which every Send is posted under
+ * @re_receive_count: Receives currently posted, or reserved for a post
  * @re_post_lock: serializes posting Receives with the start of a drain
  * @re_xprt: the transport this connection serves
  * @re_device_link: on the list of its device's connections (ib_client.c)
@@ -422,6 +452,8 @@ struct rpcrdma_ep {
 	unsigned int		re_max_rdma_segs;
 	unsigned int		re_max_fr_depth;
 	unsigned int		re_max_requests;
+	unsigned int		re_recv_target;
+	unsigned int		re_send_countdown;
 	atomic_t		re_receive_count;
 	spinlock_t		re_post_lock;	/* Receive posts vs. drain */
 	struct rpcrdma_xprt	*re_xprt;
@@ -458,6 +490,16 @@ struct rpcrdma_ep {
  * @rb_bc_users: reverse Calls the back channels set up on this transport
  *	asked for (bc_setup's min_reqs, less bc_destroy's max_reqs); reverse
  *	Calls are dropped while it is 0
+ * @rb_sendq_lock: protects @rb_sendq and every req's rl_sendq
+ * @rb_sendq: reqs whose Send is posted and not yet reaped, in the order
+ *	they were posted, which is the order the send queue completes them
+ *	in.  frwr_send() adds at the tail (posts are serialized by the
+ *	transport's write lock and queue_lock); a Send's completion takes
+ *	every req up to and including its own off the head, since it
+ *	proves the device is done with all of them (rpcrdma_sends_reap());
+ *	rpcrdma_reqs_reset() empties it once the QP is drained.  A Send is
+ *	left unsignalled only while another Send is sure to follow it
+ *	(frwr_send()), and at most RPCRDMA_SEND_BATCH - 1 in a row
  */
 struct rpcrdma_buffer {
 	spinlock_t		rb_lock;	/* the free lists */
@@ -473,6 +515,8 @@ struct rpcrdma_buffer {
 	unsigned int		rb_slots_used;
 	struct list_head	rb_bc_free;
 	unsigned int		rb_bc_users;
+	spinlock_t		rb_sendq_lock;	/* rb_sendq, rl_sendq */
+	struct list_head	rb_sendq;
 };
 
 /**
@@ -498,7 +542,9 @@ struct rpcrdma_buffer {
  * @local_inv_needed: LOCAL_INV WRs posted
  * @empty_sendctx_q: Sends refused: the previous Send of the buffer, or a
  *	reply to it, still busy
- * @reply_waits_for_send: RPC frees that waited for their Send completion
+ * @reply_waits_for_send: RPC frees that waited for their Send completion:
+ *	always 0, as a free leaves that wait to the req's next Send; kept
+ *	for mountstats' field
  * @mrs_exhausted: rpcrdma_mr_get() found no free MR
  * @recv_posted: Receives posted
  * @recv_none_free: Receive not reposted: no free rep
@@ -518,12 +564,16 @@ struct rpcrdma_buffer {
  *	(trace: xprtrdma_inject_disconnect)
  * @device_removals: connections closed because their device was being
  *	removed (ib_client.c)
- * @sends_stalled: Sends (or the LOCAL_INVs queued behind them) still not
- *	complete when their RPC was sent again or freed, after
- *	RPCRDMA_STALL_TIMEOUT: the connection was closed (trace:
- *	xprtrdma_send_stalled)
+ * @sends_stalled: Sends still busy RPCRDMA_STALL_TIMEOUT after their
+ *	post when their req was sent again, or LOCAL_INV chains (queued
+ *	behind a stalled Send) not complete that long in a free path: the
+ *	connection was closed (trace: xprtrdma_send_stalled)
  * @send_cqes_lost: Sends the device never completed, though their QP
  *	was drained: released by the teardown (trace: xprtrdma_send_lost)
+ * @sends_unsignalled: Sends posted without a completion of their own
+ * @space_waits: transmissions that found no free MR, or their req's
+ *	previous Send not yet reaped, and waited for write space (trace:
+ *	xprtrdma_wait_space)
  */
 struct rpcrdma_stats {
 	unsigned long		read_chunk_count;
@@ -559,6 +609,8 @@ struct rpcrdma_stats {
 	unsigned long		device_removals;
 	unsigned long		sends_stalled;
 	unsigned long		send_cqes_lost;
+	unsigned long		sends_unsignalled;
+	unsigned long		space_waits;
 };
 
 /**
@@ -576,6 +628,8 @@ struct rpcrdma_stats {
  *	skews a statistic
  * @rx_connect_worker: runs rpcrdma_xprt_connect()
  * @rx_disconnect_worker: forces a disconnect from atomic context
+ * @rx_space_worker: wakes the senders that wait for write space if
+ *	nothing did within RPCRDMA_SPACE_RETRY (rpcrdma_wait_for_space())
  * @rx_completion_ids: source of completion IDs
  * @rx_stats_file: rdma_stats is in SUNRPC's debugfs directory for us
  */
@@ -586,6 +640,7 @@ struct rpcrdma_xprt {
 	struct rpcrdma_stats	rx_stats;
 	struct delayed_work	rx_connect_worker;
 	struct work_struct	rx_disconnect_worker;
+	struct delayed_work	rx_space_worker;
 	atomic_t		rx_completion_ids;
 	bool			rx_stats_file;
 };
@@ -625,6 +680,9 @@ void rpcrdma_rep_put(struct rpcrdma_buffer *buf, struct rpcrdma_rep *rep);
 void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt);
 struct rpcrdma_mr *rpcrdma_mr_get(struct rpcrdma_xprt *r_xprt);
 void rpcrdma_mr_put(struct rpcrdma_mr *mr);
+int rpcrdma_wait_for_mrs(struct rpcrdma_xprt *r_xprt);
+int rpcrdma_wait_for_send(struct rpcrdma_xprt *r_xprt,
+			  struct rpcrdma_req *req);
 
 /* ib_client.c */
 int rpcrdma_device_attach(struct rpcrdma_ep *ep);
@@ -674,6 +732,9 @@ void rpcrdma_cm_private_init(struct rpcrdma_connect_private *pmsg,
 			     unsigned int inline_send,
 			     unsigned int inline_recv);
 #if IS_ENABLED(CONFIG_KUNIT)
+void rpcrdma_sends_reap(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req);
+void frwr_send_flags(struct rpcrdma_xprt *r_xprt, struct rpcrdma_ep *ep,
+		     struct rpcrdma_req *req);
 int rpcrdma_ep_size(struct rpcrdma_ep *ep, const struct ib_device *device,
 		    unsigned int max_requests);
 unsigned int rpcrdma_max_call_header_size(unsigned int maxsegs);

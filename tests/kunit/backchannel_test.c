@@ -804,9 +804,12 @@ static void bc_pools_test(struct kunit *test)
 			(size_t)RPCRDMA_BC_SLOTS);
 	KUNIT_EXPECT_EQ(test, list_count_nodes(&buf->rb_all_reqs),
 			(size_t)(buf->rb_max_requests + RPCRDMA_BC_SLOTS));
-	/* a rep for each slot being handled, one posted for it, one spare */
+	/* a rep for each slot being handled, one posted for it, one spare,
+	 * and a chain of Receives posted ahead
+	 */
 	KUNIT_EXPECT_EQ(test, buf->rb_rep_count,
-			2 * (buf->rb_max_requests + RPCRDMA_BC_SLOTS) + 1);
+			2 * (buf->rb_max_requests + RPCRDMA_BC_SLOTS) + 1 +
+			RPCRDMA_RECV_BATCH);
 	/* a reverse Call of bc_maxpayload bytes fits each one's buffer */
 	list_for_each_entry(req, &buf->rb_bc_free, rl_list)
 		KUNIT_EXPECT_GE(test, req->rl_bufsize,

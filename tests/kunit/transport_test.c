@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit: how SUNRPC finds the RPC-over-RDMA transport class, what a
- * failed connect tells waiting RPCs, and what send_request does with a
- * retransmission on the connection that carried the first transmission.
+ * failed connect tells waiting RPCs, what send_request does with a
+ * retransmission on the connection that carried the first transmission,
+ * and how a transmission that finds no free MR waits for one.
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/sunrpc/sched.h>
@@ -183,6 +185,7 @@ struct resend_case {
 	bool registered;	/* the first transmission's MR is registered */
 	bool reply_held;	/* a Reply to it holds the req (rl_reply) */
 	bool send_busy;		/* its Send never completed (SEND_BUSY) */
+	bool send_recent;	/* ... but was posted just now */
 	int result;		/* what send_request returns */
 	bool close;		/* a close of the connection was asked for */
 };
@@ -196,6 +199,8 @@ static const struct resend_case resend_cases[] = {
 	  .reply_held = true, .result = -ENOBUFS },
 	{ .rule = "a resend whose Send never completed reconnects (ENOTCONN), counted stalled",
 	  .send_busy = true, .result = -ENOTCONN, .close = true },
+	{ .rule = "a Send busy for less than the stall timeout: wait for write space (EAGAIN)",
+	  .send_busy = true, .send_recent = true, .result = -EAGAIN },
 	{ .rule = "a busy Send while a Reply holds the req: the resend waits (ENOBUFS), no close",
 	  .send_busy = true, .reply_held = true, .result = -ENOBUFS },
 };
@@ -294,8 +299,12 @@ static void resend_first_transmission(struct resend_fixture *f,
 	}
 	if (c->reply_held)
 		req->rl_reply = &f->rep;
-	if (c->send_busy)
+	if (c->send_busy) {
 		set_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
+		req->rl_send_time = jiffies;
+		if (!c->send_recent)
+			req->rl_send_time -= RPCRDMA_STALL_TIMEOUT + 1;
+	}
 }
 
 /*
@@ -376,7 +385,10 @@ static void resend_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, closing, c->close,
 			    "a close asked for (XPRT_CLOSE_WAIT)");
 	KUNIT_EXPECT_EQ(test, r_xprt->rx_stats.sends_stalled - f->sends_stalled,
-			(unsigned long)(c->send_busy && !c->reply_held));
+			(unsigned long)(c->send_busy && !c->reply_held &&
+					!c->send_recent));
+	KUNIT_EXPECT_EQ_MSG(test, test_bit(XPRT_WRITE_SPACE, &xprt->state),
+			    c->result == -EAGAIN, "waiting for write space");
 	resend_expect_untouched(test, f, c);
 }
 
@@ -394,6 +406,8 @@ static void resend_undo(struct resend_fixture *f)
 	xprt_clear_connected(xprt);
 	r_xprt->rx_ep = NULL;
 	clear_bit(XPRT_CLOSE_WAIT, &xprt->state);
+	cancel_delayed_work_sync(&r_xprt->rx_space_worker);
+	clear_bit(XPRT_WRITE_SPACE, &xprt->state);
 	if (f->locked)
 		clear_bit(XPRT_LOCKED, &xprt->state);
 	if (f->mr_listed) {
@@ -421,8 +435,104 @@ static void resend_exit(struct kunit *test)
 	rpcrdma_test_xprt_destroy(&f->tx);
 }
 
+/*
+ * A first transmission whose Read chunk finds the MR pool empty (the
+ * fixture never connected, so it has no MR): send_request returns
+ * -EAGAIN with XPRT_WRITE_SPACE set, so SUNRPC parks every sender until
+ * xprt_write_space(), not the fixed 250 ms of -ENOBUFS.  Nothing is
+ * left registered and no close is asked for.
+ */
+static void space_wait_begin(struct kunit *test, struct resend_fixture *f)
+{
+	struct rpcrdma_xprt *r_xprt = f->tx.r_xprt;
+	struct rpc_xprt *xprt = f->tx.xprt;
+	unsigned long waits;
+	int rc;
+
+	KUNIT_ASSERT_TRUE(test, list_empty(&r_xprt->rx_buf.rb_mrs));
+	resend_take_slot(test, f);
+	resend_connect(test, f);
+	f->mrs_exhausted = r_xprt->rx_stats.mrs_exhausted;
+	waits = r_xprt->rx_stats.space_waits;
+
+	rc = xprt->ops->send_request(f->rqst);
+
+	KUNIT_EXPECT_EQ(test, rc, -EAGAIN);
+	KUNIT_EXPECT_TRUE_MSG(test, test_bit(XPRT_WRITE_SPACE, &xprt->state),
+			      "the senders wait for write space");
+	KUNIT_EXPECT_FALSE(test, test_bit(XPRT_CLOSE_WAIT, &xprt->state));
+	KUNIT_EXPECT_EQ(test, r_xprt->rx_stats.mrs_exhausted,
+			f->mrs_exhausted + 1);
+	KUNIT_EXPECT_EQ(test, r_xprt->rx_stats.space_waits, waits + 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&rpcr_to_rdmar(f->rqst)->rl_registered));
+}
+
+/* An MR freed (rpcrdma_mr_put()) wakes the waiting senders at once */
+static void space_freed_mr_test(struct kunit *test)
+{
+	struct resend_fixture *f = test->priv;
+	struct rpc_xprt *xprt = f->tx.xprt;
+
+	space_wait_begin(test, f);
+	f->mr.mr_xprt = f->tx.r_xprt;
+	INIT_LIST_HEAD(&f->mr.mr_list);
+	f->mr_listed = true;
+	rpcrdma_mr_put(&f->mr);
+	KUNIT_EXPECT_FALSE_MSG(test, test_bit(XPRT_WRITE_SPACE, &xprt->state),
+			       "a freed MR ends the wait");
+}
+
+/* No MR freed: rx_space_worker ends the wait after RPCRDMA_SPACE_RETRY */
+static void space_retry_test(struct kunit *test)
+{
+	struct resend_fixture *f = test->priv;
+	struct rpc_xprt *xprt = f->tx.xprt;
+
+	space_wait_begin(test, f);
+	msleep(jiffies_to_msecs(RPCRDMA_SPACE_RETRY) + 200);
+	KUNIT_EXPECT_FALSE_MSG(test, test_bit(XPRT_WRITE_SPACE, &xprt->state),
+			       "the wait ends after RPCRDMA_SPACE_RETRY");
+}
+
+/*
+ * A new RPC in a slot whose previous Send is not reaped yet waits for
+ * write space (EAGAIN), and the completion that reaps the Send wakes it.
+ */
+static void space_reaped_send_test(struct kunit *test)
+{
+	struct resend_fixture *f = test->priv;
+	struct rpcrdma_xprt *r_xprt = f->tx.r_xprt;
+	struct rpc_xprt *xprt = f->tx.xprt;
+	struct rpcrdma_req *req;
+	int rc;
+
+	resend_take_slot(test, f);
+	req = rpcr_to_rdmar(f->rqst);
+	/* As frwr_send() left the slot's previous Send */
+	req->rl_send_time = jiffies;
+	set_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
+	spin_lock(&r_xprt->rx_buf.rb_sendq_lock);
+	list_add_tail(&req->rl_sendq, &r_xprt->rx_buf.rb_sendq);
+	spin_unlock(&r_xprt->rx_buf.rb_sendq_lock);
+	resend_connect(test, f);
+
+	rc = xprt->ops->send_request(f->rqst);
+	KUNIT_EXPECT_EQ(test, rc, -EAGAIN);
+	KUNIT_EXPECT_TRUE(test, test_bit(XPRT_WRITE_SPACE, &xprt->state));
+	KUNIT_EXPECT_FALSE(test, test_bit(XPRT_CLOSE_WAIT, &xprt->state));
+
+	rpcrdma_sends_reap(r_xprt, req);
+	KUNIT_EXPECT_FALSE(test, test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags));
+	KUNIT_EXPECT_TRUE(test, list_empty(&r_xprt->rx_buf.rb_sendq));
+	KUNIT_EXPECT_FALSE_MSG(test, test_bit(XPRT_WRITE_SPACE, &xprt->state),
+			       "the reap ends the wait");
+}
+
 static struct kunit_case resend_cases_list[] = {
 	KUNIT_CASE_PARAM(resend_test, resend_gen_params),
+	KUNIT_CASE(space_freed_mr_test),
+	KUNIT_CASE(space_retry_test),
+	KUNIT_CASE(space_reaped_send_test),
 	{}
 };
 
