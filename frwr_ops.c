@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
+#include <linux/sunrpc/bc_xprt.h>
 #include <kunit/visibility.h>
 
 #include "xprt_rdma.h"
@@ -253,29 +254,44 @@ out_err:
  * Will another Send surely be posted after @rqst's?  It is at the head of
  * the transmit queue (xprt_transmit() sends from there) with another
  * request queued behind it, which the transmitting task sends next or
- * leaves to its own task.  Caller holds queue_lock.
+ * leaves to its own task; and that one's req is not waiting for a reap
+ * itself (it could be waiting for this very Send's).  Caller holds
+ * queue_lock.
  */
 static bool frwr_send_follows(struct rpc_xprt *xprt, struct rpc_rqst *rqst)
 {
 	struct list_head *q = &xprt->xmit_queue;
+	struct rpc_rqst *next;
 
 	if (q->next != &rqst->rq_xmit)
 		return false;
-	return q->prev != &rqst->rq_xmit || !list_empty(&rqst->rq_xmit2);
+	if (q->prev != &rqst->rq_xmit)
+		next = list_next_entry(rqst, rq_xmit);
+	else if (!list_empty(&rqst->rq_xmit2))
+		next = list_first_entry(&rqst->rq_xmit2, struct rpc_rqst,
+					rq_xmit2);
+	else
+		return false;
+	return !test_bit(RPCRDMA_REQ_SEND_BUSY,
+			 &rpcr_to_rdmar(next)->rl_flags);
 }
 
 /*
  * Signal this Send, or leave its completion to a later one?  A Send goes
- * unsignalled only when another is sure to follow, and never more than
- * RPCRDMA_SEND_BATCH - 1 in a row, so an unsignalled Send is reaped soon
- * by the next signalled one (rb_sendq).  Caller holds queue_lock and the
- * transport's write lock.
+ * unsignalled only when another is sure to follow, never more than
+ * RPCRDMA_SEND_BATCH - 1 in a row, and never when it fills the send
+ * queue's last two places (so a sender waiting for room always has a
+ * signalled Send ahead to reap it), so an unsignalled Send is reaped soon
+ * by the next signalled one (rb_sendq).  A reverse Reply is always
+ * signalled: its req is reused by the next reverse Call.  Caller holds
+ * queue_lock and the transport's write lock.
  */
 VISIBLE_IF_KUNIT void frwr_send_flags(struct rpcrdma_xprt *r_xprt,
 				      struct rpcrdma_ep *ep,
 				      struct rpcrdma_req *req)
 {
-	if (ep->re_send_countdown > 1 &&
+	if (ep->re_send_countdown > 1 && !bc_prealloc(&req->rl_slot) &&
+	    r_xprt->rx_buf.rb_sends_posted + 2 < RPCRDMA_MAX_SENDS(ep) &&
 	    frwr_send_follows(&r_xprt->rx_xprt, &req->rl_slot)) {
 		ep->re_send_countdown--;
 		req->rl_wr.send_flags = 0;
@@ -337,12 +353,12 @@ int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 	 * rpcrdma_reply_handler() tests the bit under, spans the post: no
 	 * reply's LOCAL_INVs can be queued ahead of our REG_MRs.
 	 */
-	req->rl_send_time = jiffies;
 	set_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
 	spin_lock(&r_xprt->rx_xprt.queue_lock);
 	frwr_send_flags(r_xprt, ep, req);
 	spin_lock(&buf->rb_sendq_lock);
 	list_add_tail(&req->rl_sendq, &buf->rb_sendq);
+	WRITE_ONCE(buf->rb_sends_posted, buf->rb_sends_posted + 1);
 	spin_unlock(&buf->rb_sendq_lock);
 	rc = ib_post_send(ep->re_id->qp, post_wr, NULL);
 	if (!rc)
@@ -354,6 +370,7 @@ int frwr_send(struct rpcrdma_xprt *r_xprt, struct rpcrdma_req *req)
 		/* Not posted, so no completion will take it off */
 		spin_lock(&buf->rb_sendq_lock);
 		list_del_init(&req->rl_sendq);
+		WRITE_ONCE(buf->rb_sends_posted, buf->rb_sends_posted - 1);
 		spin_unlock(&buf->rb_sendq_lock);
 		clear_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
 		r_xprt->rx_stats.post_send_errors++;

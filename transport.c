@@ -457,12 +457,25 @@ static void xprt_rdma_alloc_slot(struct rpc_xprt *xprt, struct rpc_task *task)
 static void xprt_rdma_free_slot(struct rpc_xprt *xprt, struct rpc_rqst *rqst)
 {
 	struct rpcrdma_xprt *r_xprt = rpcx_to_rdmax(xprt);
+	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
+	struct rpcrdma_req *req = rpcr_to_rdmar(rqst), *idle = NULL;
 
 	spin_lock(&xprt->reserve_lock);
+	/* A waiting task gets an idle req rather than one whose Send is
+	 * still to be reaped, as rpcrdma_req_put() orders the free list
+	 */
+	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags))
+		idle = rpcrdma_req_get(buf);
+	if (idle) {
+		memset(rqst, 0, sizeof(*rqst));
+		rpcrdma_req_put(buf, req);
+		req = idle;
+		rqst = &idle->rl_slot;
+	}
 	if (!xprt_wake_up_backlog(xprt, rqst)) {
 		memset(rqst, 0, sizeof(*rqst));
-		rpcrdma_req_put(&r_xprt->rx_buf, rpcr_to_rdmar(rqst));
-		r_xprt->rx_buf.rb_slots_used--;
+		rpcrdma_req_put(buf, req);
+		buf->rb_slots_used--;
 	}
 	spin_unlock(&xprt->reserve_lock);
 }
@@ -539,6 +552,8 @@ static void xprt_rdma_free(struct rpc_task *task)
 	struct rpcrdma_req *req = rpcr_to_rdmar(rqst);
 
 	frwr_unmap_sync(r_xprt, req);
+	/* The next RPC in this slot starts its own wait for a reap */
+	clear_bit(RPCRDMA_REQ_SEND_WAIT, &req->rl_flags);
 	/* Dequeued from the receive queue: no reply can race with this */
 	clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
 	req->rl_reply = NULL;
@@ -574,6 +589,41 @@ static bool rpcrdma_reply_holds(struct rpc_xprt *xprt,
 	held = req->rl_reply;
 	spin_unlock(&xprt->queue_lock);
 	return held;
+}
+
+/*
+ * Is there room for @req's Send?  Not while the req's previous Send, this
+ * RPC's or the one before it in this slot, is unreaped, nor while the
+ * send queue is full (rpcrdma_send_ready(); a teardown reaps them all):
+ * wait for a reap, or -ENOBUFS while a Reply is completing the RPC.  A
+ * wait of RPCRDMA_STALL_TIMEOUT means the QP is stalled: waiting would
+ * retry for good, and a soft RPC would never time out; only a new
+ * connection ends it.
+ */
+static int rpcrdma_send_space(struct rpcrdma_xprt *r_xprt,
+			      struct rpcrdma_req *req)
+{
+	struct rpc_xprt *xprt = &r_xprt->rx_xprt;
+
+	if (rpcrdma_send_ready(r_xprt, req)) {
+		clear_bit(RPCRDMA_REQ_SEND_WAIT, &req->rl_flags);
+		return 0;
+	}
+	r_xprt->rx_stats.empty_sendctx_q++;
+	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags) &&
+	    rpcrdma_reply_holds(xprt, req))
+		return -ENOBUFS;
+	if (!test_and_set_bit(RPCRDMA_REQ_SEND_WAIT, &req->rl_flags)) {
+		req->rl_send_wait = jiffies;
+	} else if (time_after_eq(jiffies,
+				 req->rl_send_wait + RPCRDMA_STALL_TIMEOUT)) {
+		clear_bit(RPCRDMA_REQ_SEND_WAIT, &req->rl_flags);
+		r_xprt->rx_stats.sends_stalled++;
+		trace_xprtrdma_send_stalled(&req->rl_slot, -ENOTCONN);
+		xprt_force_disconnect(xprt);
+		return -ENOTCONN;
+	}
+	return rpcrdma_wait_for_send(r_xprt, req);
 }
 
 /*
@@ -630,26 +680,9 @@ static int xprt_rdma_send_request(struct rpc_rqst *rqst)
 		return -ENOTCONN;
 	if (!xprt_request_get_cong(xprt, rqst))
 		return -EBADSLT;
-	if (test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags)) {
-		/* The req's previous Send, this RPC's or the one before it
-		 * in this slot, is not reaped yet (a teardown reaps them all).
-		 */
-		r_xprt->rx_stats.empty_sendctx_q++;
-		if (rpcrdma_reply_holds(xprt, req))
-			return -ENOBUFS;
-		/* Busy this long, the QP is stalled: waiting would retry
-		 * for good, and a soft RPC would never time out; only a new
-		 * connection ends it.
-		 */
-		if (time_after_eq(jiffies,
-				  req->rl_send_time + RPCRDMA_STALL_TIMEOUT)) {
-			r_xprt->rx_stats.sends_stalled++;
-			trace_xprtrdma_send_stalled(rqst, -ENOTCONN);
-			xprt_force_disconnect(xprt);
-			return -ENOTCONN;
-		}
-		return rpcrdma_wait_for_send(r_xprt, req);
-	}
+	rc = rpcrdma_send_space(r_xprt, req);
+	if (rc)
+		return rc;
 
 	rc = rpcrdma_marshal_begin(xprt, req);
 	if (rc == -ENOBUFS) {
@@ -667,15 +700,20 @@ static int xprt_rdma_send_request(struct rpc_rqst *rqst)
 	}
 
 	rc = rpcrdma_marshal_req(r_xprt, rqst);
+	if (rc == -EAGAIN)
+		/* No free MR: wait, not SUNRPC's fixed delay, until more
+		 * are free than those this marshal took and gives back now
+		 */
+		rc = rpcrdma_wait_for_mrs(r_xprt,
+					  list_count_nodes(&req->rl_registered) + 1);
 	if (rc)
 		frwr_reset(req);
 	switch (rc) {
 	case 0:
 		break;
 	case -EAGAIN:
-		/* No free MR: wait for one, not SUNRPC's fixed delay */
 		trace_xprtrdma_marshal_failed(rqst, rc);
-		return rpcrdma_wait_for_mrs(r_xprt);
+		return -EAGAIN;
 	case -ENOBUFS:
 		trace_xprtrdma_marshal_failed(rqst, rc);
 		return -ENOBUFS;

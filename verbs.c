@@ -391,8 +391,10 @@ struct rpcrdma_mr *rpcrdma_mr_get(struct rpcrdma_xprt *r_xprt)
 	spin_lock(&buf->rb_lock);
 	mr = list_first_entry_or_null(&buf->rb_mrs, struct rpcrdma_mr,
 				      mr_list);
-	if (mr)
+	if (mr) {
 		list_del_init(&mr->mr_list);
+		buf->rb_mrs_free--;
+	}
 	spin_unlock(&buf->rb_lock);
 	if (!mr) {
 		r_xprt->rx_stats.mrs_exhausted++;
@@ -416,8 +418,10 @@ void rpcrdma_mr_put(struct rpcrdma_mr *mr)
 	mr->mr_req = NULL;
 	spin_lock(&buf->rb_lock);
 	list_add(&mr->mr_list, &buf->rb_mrs);
+	buf->rb_mrs_free++;
 	/* Read under rb_lock: see rpcrdma_wait_for_mrs() */
-	waiting = test_bit(XPRT_WRITE_SPACE, &r_xprt->rx_xprt.state);
+	waiting = buf->rb_mrs_free >= buf->rb_mrs_wanted &&
+		  test_bit(XPRT_WRITE_SPACE, &r_xprt->rx_xprt.state);
 	spin_unlock(&buf->rb_lock);
 	if (waiting)
 		xprt_write_space(&r_xprt->rx_xprt);
@@ -446,17 +450,21 @@ static int rpcrdma_wait_for_space(struct rpcrdma_xprt *r_xprt, bool ready)
 }
 
 /**
- * rpcrdma_wait_for_mrs - have the sender wait until an MR is freed
+ * rpcrdma_wait_for_mrs - have the sender wait until enough MRs are free
  * @r_xprt: the transport, whose write lock the caller holds
+ * @wanted: free MRs the failed marshal would have needed at least: those
+ *	it took, which the caller has not given back yet, and one more
  *
- * The free list is looked at again under rb_lock, which
- * rpcrdma_mr_put() tests XPRT_WRITE_SPACE under.
+ * The free count is looked at again under rb_lock, which
+ * rpcrdma_mr_put() tests XPRT_WRITE_SPACE under, so the MRs the caller
+ * gives back next do not wake it by themselves: waking when any MR is
+ * free would retry at once, and fail again, for good.
  *
  * Context: RPC task context; never sleeps.
  *
  * Return: -EAGAIN (call again once woken).
  */
-int rpcrdma_wait_for_mrs(struct rpcrdma_xprt *r_xprt)
+int rpcrdma_wait_for_mrs(struct rpcrdma_xprt *r_xprt, unsigned int wanted)
 {
 	struct rpcrdma_buffer *buf = &r_xprt->rx_buf;
 	bool freed;
@@ -465,15 +473,37 @@ int rpcrdma_wait_for_mrs(struct rpcrdma_xprt *r_xprt)
 	trace_xprtrdma_wait_space(r_xprt);
 	xprt_wait_for_buffer_space(&r_xprt->rx_xprt);
 	spin_lock(&buf->rb_lock);
-	freed = !list_empty(&buf->rb_mrs);
+	buf->rb_mrs_wanted = wanted;
+	freed = buf->rb_mrs_free >= wanted;
 	spin_unlock(&buf->rb_lock);
 	return rpcrdma_wait_for_space(r_xprt, freed);
 }
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_wait_for_mrs);
 
 /**
- * rpcrdma_wait_for_send - have the sender wait until @req's Send is reaped
+ * rpcrdma_send_ready - may @req's Send be marshalled and posted now?
+ * @r_xprt: the transport, connected; the caller holds its write lock
+ * @req: the req to be sent
+ *
+ * Not while the req's previous Send is unreaped (it reads rl_sendbuf),
+ * nor while RPCRDMA_MAX_SENDS() Sends are (the send queue holds no
+ * more).  Only reaps change either, so a false answer stays false until
+ * rpcrdma_sends_reap() wakes the senders.
+ *
+ * Context: RPC task context.
+ */
+bool rpcrdma_send_ready(struct rpcrdma_xprt *r_xprt,
+			const struct rpcrdma_req *req)
+{
+	return !test_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags) &&
+	       READ_ONCE(r_xprt->rx_buf.rb_sends_posted) <
+	       RPCRDMA_MAX_SENDS(r_xprt->rx_ep);
+}
+
+/**
+ * rpcrdma_wait_for_send - have the sender wait for a reap
  * @r_xprt: the transport, whose write lock the caller holds
- * @req: a req whose previous Send is still busy
+ * @req: a req that rpcrdma_send_ready() refused
  *
  * Context: RPC task context; never sleeps.
  *
@@ -485,13 +515,12 @@ int rpcrdma_wait_for_send(struct rpcrdma_xprt *r_xprt,
 	r_xprt->rx_stats.space_waits++;
 	trace_xprtrdma_wait_space(r_xprt);
 	xprt_wait_for_buffer_space(&r_xprt->rx_xprt);
-	/* The bit is set before SEND_BUSY is tested again; pairs with the
-	 * barrier between the clear and the test in rpcrdma_sends_reap()
+	/* The bit is set before the reap's effects are tested again; pairs
+	 * with the barrier between the clears and the test in
+	 * rpcrdma_sends_reap()
 	 */
 	smp_mb__after_atomic();
-	return rpcrdma_wait_for_space(r_xprt,
-				      !test_bit(RPCRDMA_REQ_SEND_BUSY,
-						&req->rl_flags));
+	return rpcrdma_wait_for_space(r_xprt, rpcrdma_send_ready(r_xprt, req));
 }
 
 static void rpcrdma_space_worker(struct work_struct *work)
@@ -524,7 +553,10 @@ static int rpcrdma_mrs_create(struct rpcrdma_xprt *r_xprt)
 			return rc;
 		}
 		list_add_tail(&mr->mr_all, &buf->rb_all_mrs);
+		spin_lock(&buf->rb_lock);
 		list_add_tail(&mr->mr_list, &buf->rb_mrs);
+		buf->rb_mrs_free++;
+		spin_unlock(&buf->rb_lock);
 		r_xprt->rx_stats.mrs_allocated++;
 	}
 	return 0;
@@ -541,14 +573,17 @@ static void rpcrdma_mrs_destroy(struct rpcrdma_buffer *buf)
 		kfree(mr);
 	}
 	INIT_LIST_HEAD(&buf->rb_mrs);
+	buf->rb_mrs_free = 0;
 }
 
 /* Caller holds rb_sendq_lock.  Once the bit clears, xprt_rdma_free() or
  * the next Send may reuse @req's Send buffer.
  */
-static void rpcrdma_send_done(struct rpcrdma_req *req)
+static void rpcrdma_send_done(struct rpcrdma_buffer *buf,
+			      struct rpcrdma_req *req)
 {
 	list_del_init(&req->rl_sendq);
+	WRITE_ONCE(buf->rb_sends_posted, buf->rb_sends_posted - 1);
 	clear_bit_unlock(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
 	/* Order the clear before wake_up_bit() looks for waiters; pairs
 	 * with the barrier in the waiter's prepare_to_wait() (wait_on_bit).
@@ -584,7 +619,7 @@ VISIBLE_IF_KUNIT void rpcrdma_sends_reap(struct rpcrdma_xprt *r_xprt,
 	do {
 		first = list_first_entry(&buf->rb_sendq, struct rpcrdma_req,
 					 rl_sendq);
-		rpcrdma_send_done(first);
+		rpcrdma_send_done(buf, first);
 	} while (first != req);
 	spin_unlock(&buf->rb_sendq_lock);
 	/* rpcrdma_send_done()'s barrier orders the clears before this */
@@ -610,13 +645,17 @@ static void rpcrdma_reqs_reset(struct rpcrdma_xprt *r_xprt)
 		frwr_release_all(&req->rl_registered);
 		/* A reply on the next connection needs a Call sent on it */
 		clear_bit(RPCRDMA_REQ_SENT, &req->rl_flags);
+		clear_bit(RPCRDMA_REQ_SEND_WAIT, &req->rl_flags);
 	}
 	spin_lock(&buf->rb_sendq_lock);
 	while ((req = list_first_entry_or_null(&buf->rb_sendq,
 					       struct rpcrdma_req, rl_sendq))) {
-		r_xprt->rx_stats.send_cqes_lost++;
-		trace_xprtrdma_send_lost(&req->rl_slot, 0);
-		rpcrdma_send_done(req);
+		/* An unsignalled Send that succeeded never completes */
+		if (req->rl_wr.send_flags & IB_SEND_SIGNALED) {
+			r_xprt->rx_stats.send_cqes_lost++;
+			trace_xprtrdma_send_lost(&req->rl_slot, 0);
+		}
+		rpcrdma_send_done(buf, req);
 	}
 	spin_unlock(&buf->rb_sendq_lock);
 }

@@ -83,6 +83,13 @@
 #define RPCRDMA_SEND_BATCH		16
 
 /*
+ * Sends a connection's send queue is sized for (rpcrdma_ep_size()): one
+ * per credit and per backchannel slot.  A freed req may still have its
+ * Send unreaped, so more reqs than that could have one.
+ */
+#define RPCRDMA_MAX_SENDS(ep)		((ep)->re_max_requests + RPCRDMA_BC_SLOTS)
+
+/*
  * A sender that waits for an MR or a Send buffer is woken when one is
  * freed, and at the latest after this long (SUNRPC's delay for -ENOBUFS).
  */
@@ -328,9 +335,14 @@ struct rpcrdma_rep {
  * reads rl_sendbuf, so the req may be freed and taken by another RPC
  * meanwhile (rpcrdma_req_put() queues it behind the idle ones); what
  * waits is the next marshal into rl_sendbuf, in send_request, which
- * returns -EAGAIN with SUNRPC's write-space wait until the reap.  A Send
- * busy for RPCRDMA_STALL_TIMEOUT (rl_send_time) means a stalled QP: the
- * connection is closed, and the teardown releases it.
+ * returns -EAGAIN with SUNRPC's write-space wait until the reap.
+ *
+ * RPCRDMA_REQ_SEND_WAIT: send_request has been waiting for a reap for
+ * this req since rl_send_wait (its own Send busy, or RPCRDMA_MAX_SENDS()
+ * Sends unreaped).  Set and cleared there, under the transport's write
+ * lock, and cleared by xprt_rdma_free() and rpcrdma_reqs_reset().  A
+ * wait of RPCRDMA_STALL_TIMEOUT means a stalled QP: the connection is
+ * closed, and the teardown reaps every Send.
  *
  * RPCRDMA_REQ_SENT: the Call is posted on the current connection, so a
  * Reply may take the req.  Set by frwr_send() under queue_lock together
@@ -343,6 +355,7 @@ struct rpcrdma_rep {
  */
 enum {
 	RPCRDMA_REQ_SEND_BUSY,
+	RPCRDMA_REQ_SEND_WAIT,
 	RPCRDMA_REQ_SENT,
 };
 
@@ -362,7 +375,7 @@ enum {
  * @rl_cid: completion ID for tracing
  * @rl_flags: RPCRDMA_REQ_* bits
  * @rl_sendq: on rb_sendq while RPCRDMA_REQ_SEND_BUSY is set
- * @rl_send_time: jiffies when the Send was posted
+ * @rl_send_wait: jiffies when send_request began to wait for a reap
  * @rl_segments: @rl_slot's xdr_bufs in pieces, filled by rpc_rdma.c
  * @rl_registered: MRs exposing this RPC's memory, all of them from one
  *	transmission.  Marshalling fills it only while it is empty; it is
@@ -389,7 +402,7 @@ struct rpcrdma_req {
 	struct rpc_rdma_cid	rl_cid;
 	unsigned long		rl_flags;
 	struct list_head	rl_sendq;
-	unsigned long		rl_send_time;
+	unsigned long		rl_send_wait;
 	struct rpcrdma_mr_seg	rl_segments[RPCRDMA_MAX_SEGS];
 	struct list_head	rl_registered;
 	struct rpcrdma_rep	*rl_reply;
@@ -500,6 +513,12 @@ struct rpcrdma_ep {
  *	rpcrdma_reqs_reset() empties it once the QP is drained.  A Send is
  *	left unsignalled only while another Send is sure to follow it
  *	(frwr_send()), and at most RPCRDMA_SEND_BATCH - 1 in a row
+ * @rb_sends_posted: reqs on @rb_sendq; never more than
+ *	RPCRDMA_MAX_SENDS() of the connection, the Sends its send queue
+ *	is sized for (send_request waits for a reap)
+ * @rb_mrs_free: MRs on @rb_mrs, under rb_lock
+ * @rb_mrs_wanted: free MRs a sender waiting for write space needs, under
+ *	rb_lock (rpcrdma_wait_for_mrs())
  */
 struct rpcrdma_buffer {
 	spinlock_t		rb_lock;	/* the free lists */
@@ -517,6 +536,9 @@ struct rpcrdma_buffer {
 	unsigned int		rb_bc_users;
 	spinlock_t		rb_sendq_lock;	/* rb_sendq, rl_sendq */
 	struct list_head	rb_sendq;
+	unsigned int		rb_sends_posted;
+	unsigned int		rb_mrs_free;
+	unsigned int		rb_mrs_wanted;
 };
 
 /**
@@ -540,8 +562,9 @@ struct rpcrdma_buffer {
  * @mrs_recycled: MRs reset after a flushed WR
  * @mrs_allocated: MRs created
  * @local_inv_needed: LOCAL_INV WRs posted
- * @empty_sendctx_q: Sends refused: the previous Send of the buffer, or a
- *	reply to it, still busy
+ * @empty_sendctx_q: Sends that found no room: the req's previous Send
+ *	unreaped, RPCRDMA_MAX_SENDS() Sends unreaped, or a Reply still
+ *	holding the req
  * @reply_waits_for_send: RPC frees that waited for their Send completion:
  *	always 0, as a free leaves that wait to the req's next Send; kept
  *	for mountstats' field
@@ -571,8 +594,8 @@ struct rpcrdma_buffer {
  * @send_cqes_lost: Sends the device never completed, though their QP
  *	was drained: released by the teardown (trace: xprtrdma_send_lost)
  * @sends_unsignalled: Sends posted without a completion of their own
- * @space_waits: transmissions that found no free MR, or their req's
- *	previous Send not yet reaped, and waited for write space (trace:
+ * @space_waits: transmissions that found too few free MRs, or no room
+ *	for their Send, and waited for write space (trace:
  *	xprtrdma_wait_space)
  */
 struct rpcrdma_stats {
@@ -680,7 +703,9 @@ void rpcrdma_rep_put(struct rpcrdma_buffer *buf, struct rpcrdma_rep *rep);
 void rpcrdma_post_recvs(struct rpcrdma_xprt *r_xprt);
 struct rpcrdma_mr *rpcrdma_mr_get(struct rpcrdma_xprt *r_xprt);
 void rpcrdma_mr_put(struct rpcrdma_mr *mr);
-int rpcrdma_wait_for_mrs(struct rpcrdma_xprt *r_xprt);
+int rpcrdma_wait_for_mrs(struct rpcrdma_xprt *r_xprt, unsigned int wanted);
+bool rpcrdma_send_ready(struct rpcrdma_xprt *r_xprt,
+			const struct rpcrdma_req *req);
 int rpcrdma_wait_for_send(struct rpcrdma_xprt *r_xprt,
 			  struct rpcrdma_req *req);
 

@@ -197,9 +197,9 @@ static const struct resend_case resend_cases[] = {
 	  .registered = true, .reply_held = true, .result = -ENOBUFS },
 	{ .rule = "a resend while a Reply holds the req waits (ENOBUFS), marshals nothing",
 	  .reply_held = true, .result = -ENOBUFS },
-	{ .rule = "a resend whose Send never completed reconnects (ENOTCONN), counted stalled",
+	{ .rule = "a resend that waited 5 s for its Send reconnects (ENOTCONN), counted stalled",
 	  .send_busy = true, .result = -ENOTCONN, .close = true },
-	{ .rule = "a Send busy for less than the stall timeout: wait for write space (EAGAIN)",
+	{ .rule = "a Send busy, not yet waited for: wait for write space (EAGAIN)",
 	  .send_busy = true, .send_recent = true, .result = -EAGAIN },
 	{ .rule = "a busy Send while a Reply holds the req: the resend waits (ENOBUFS), no close",
 	  .send_busy = true, .reply_held = true, .result = -ENOBUFS },
@@ -301,9 +301,11 @@ static void resend_first_transmission(struct resend_fixture *f,
 		req->rl_reply = &f->rep;
 	if (c->send_busy) {
 		set_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
-		req->rl_send_time = jiffies;
-		if (!c->send_recent)
-			req->rl_send_time -= RPCRDMA_STALL_TIMEOUT + 1;
+		/* A resend after an RPC timeout has waited that long */
+		if (!c->send_recent) {
+			set_bit(RPCRDMA_REQ_SEND_WAIT, &req->rl_flags);
+			req->rl_send_wait = jiffies - RPCRDMA_STALL_TIMEOUT - 1;
+		}
 	}
 }
 
@@ -509,10 +511,10 @@ static void space_reaped_send_test(struct kunit *test)
 	resend_take_slot(test, f);
 	req = rpcr_to_rdmar(f->rqst);
 	/* As frwr_send() left the slot's previous Send */
-	req->rl_send_time = jiffies;
 	set_bit(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
 	spin_lock(&r_xprt->rx_buf.rb_sendq_lock);
 	list_add_tail(&req->rl_sendq, &r_xprt->rx_buf.rb_sendq);
+	r_xprt->rx_buf.rb_sends_posted++;
 	spin_unlock(&r_xprt->rx_buf.rb_sendq_lock);
 	resend_connect(test, f);
 
@@ -528,11 +530,65 @@ static void space_reaped_send_test(struct kunit *test)
 			       "the reap ends the wait");
 }
 
+/* The send queue holds RPCRDMA_MAX_SENDS() unreaped Sends: wait too */
+static void space_sendq_full_test(struct kunit *test)
+{
+	struct resend_fixture *f = test->priv;
+	struct rpcrdma_xprt *r_xprt = f->tx.r_xprt;
+	struct rpc_xprt *xprt = f->tx.xprt;
+	int rc;
+
+	resend_take_slot(test, f);
+	resend_connect(test, f);
+	r_xprt->rx_buf.rb_sends_posted = RPCRDMA_MAX_SENDS(&f->ep);
+	rc = xprt->ops->send_request(f->rqst);
+	r_xprt->rx_buf.rb_sends_posted = 0;
+	KUNIT_EXPECT_EQ(test, rc, -EAGAIN);
+	KUNIT_EXPECT_TRUE(test, test_bit(XPRT_WRITE_SPACE, &xprt->state));
+	KUNIT_EXPECT_FALSE(test, test_bit(XPRT_CLOSE_WAIT, &xprt->state));
+}
+
+/*
+ * A marshal that took one MR and then found none gives that one back
+ * before it waits: only a second MR freed wakes it, or it would retry,
+ * and fail, at once and for good.
+ */
+static void space_mrs_wanted_test(struct kunit *test)
+{
+	struct resend_fixture *f = test->priv;
+	struct rpcrdma_xprt *r_xprt = f->tx.r_xprt;
+	struct rpc_xprt *xprt = f->tx.xprt;
+	struct rpcrdma_mr *second;
+
+	second = kunit_kzalloc(test, sizeof(*second), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, second);
+	KUNIT_ASSERT_EQ(test, r_xprt->rx_buf.rb_mrs_free, 0U);
+	KUNIT_EXPECT_EQ(test, rpcrdma_wait_for_mrs(r_xprt, 2), -EAGAIN);
+	KUNIT_EXPECT_TRUE(test, test_bit(XPRT_WRITE_SPACE, &xprt->state));
+
+	f->mr.mr_xprt = r_xprt;
+	INIT_LIST_HEAD(&f->mr.mr_list);
+	f->mr_listed = true;
+	rpcrdma_mr_put(&f->mr);
+	KUNIT_EXPECT_TRUE_MSG(test, test_bit(XPRT_WRITE_SPACE, &xprt->state),
+			      "one MR free, two wanted: still waiting");
+	second->mr_xprt = r_xprt;
+	rpcrdma_mr_put(second);
+	KUNIT_EXPECT_FALSE_MSG(test, test_bit(XPRT_WRITE_SPACE, &xprt->state),
+			       "two MRs free: the wait ends");
+	spin_lock(&r_xprt->rx_buf.rb_lock);
+	list_del_init(&second->mr_list);
+	r_xprt->rx_buf.rb_mrs_free--;
+	spin_unlock(&r_xprt->rx_buf.rb_lock);
+}
+
 static struct kunit_case resend_cases_list[] = {
 	KUNIT_CASE_PARAM(resend_test, resend_gen_params),
 	KUNIT_CASE(space_freed_mr_test),
 	KUNIT_CASE(space_retry_test),
 	KUNIT_CASE(space_reaped_send_test),
+	KUNIT_CASE(space_sendq_full_test),
+	KUNIT_CASE(space_mrs_wanted_test),
 	{}
 };
 

@@ -134,6 +134,9 @@ struct signal_case {
 	bool at_head;			/* the rqst heads xmit_queue */
 	bool behind;			/* another rqst is queued after it */
 	bool grouped;			/* one waits on its rq_xmit2 */
+	bool next_busy;			/* that one's req waits for a reap */
+	bool reverse;			/* a reverse Reply */
+	unsigned int posted;		/* Sends unreaped before, of 36 */
 	bool signalled;
 	unsigned int countdown_after;
 };
@@ -157,6 +160,21 @@ static const struct signal_case signal_cases[] = {
 	{ .rule = "not at the queue's head (not sent from xprt_transmit()): signalled",
 	  .countdown = 5, .behind = true, .signalled = true,
 	  .countdown_after = RPCRDMA_SEND_BATCH },
+	{ .rule = "the one behind waits for a reap itself (maybe of this Send): signalled",
+	  .countdown = 5, .at_head = true, .behind = true, .next_busy = true,
+	  .signalled = true, .countdown_after = RPCRDMA_SEND_BATCH },
+	{ .rule = "the grouped one behind waits for a reap itself: signalled",
+	  .countdown = 5, .at_head = true, .grouped = true, .next_busy = true,
+	  .signalled = true, .countdown_after = RPCRDMA_SEND_BATCH },
+	{ .rule = "a reverse Reply is signalled: the next reverse Call reuses its req",
+	  .countdown = 5, .at_head = true, .behind = true, .reverse = true,
+	  .signalled = true, .countdown_after = RPCRDMA_SEND_BATCH },
+	{ .rule = "taking one of the send queue's last two places: signalled",
+	  .countdown = 5, .at_head = true, .behind = true, .posted = 34,
+	  .signalled = true, .countdown_after = RPCRDMA_SEND_BATCH },
+	{ .rule = "three places left: unsignalled",
+	  .countdown = 5, .at_head = true, .behind = true, .posted = 33,
+	  .countdown_after = 4 },
 };
 
 static void signal_case_desc(const struct signal_case *c, char *desc)
@@ -175,21 +193,30 @@ struct signal_env {
 	struct rpc_rqst *grouped;	/* one on req's rq_xmit2 */
 };
 
+/* Every rqst on our transport's queues is a req's rl_slot */
+static struct rpc_rqst *signal_rqst(struct kunit *test)
+{
+	struct rpcrdma_req *req = kunit_kzalloc(test, sizeof(*req), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	return &req->rl_slot;
+}
+
 static void signal_env_init(struct kunit *test, struct signal_env *env)
 {
 	env->r_xprt = kunit_kzalloc(test, sizeof(*env->r_xprt), GFP_KERNEL);
 	env->ep = kunit_kzalloc(test, sizeof(*env->ep), GFP_KERNEL);
 	env->req = kunit_kzalloc(test, sizeof(*env->req), GFP_KERNEL);
-	env->other = kunit_kzalloc(test, sizeof(*env->other), GFP_KERNEL);
-	env->grouped = kunit_kzalloc(test, sizeof(*env->grouped), GFP_KERNEL);
+	env->other = signal_rqst(test);
+	env->grouped = signal_rqst(test);
 	KUNIT_ASSERT_NOT_NULL(test, env->r_xprt);
 	KUNIT_ASSERT_NOT_NULL(test, env->ep);
 	KUNIT_ASSERT_NOT_NULL(test, env->req);
-	KUNIT_ASSERT_NOT_NULL(test, env->other);
-	KUNIT_ASSERT_NOT_NULL(test, env->grouped);
 	INIT_LIST_HEAD(&env->r_xprt->rx_xprt.xmit_queue);
 	INIT_LIST_HEAD(&env->req->rl_slot.rq_xmit2);
 	INIT_LIST_HEAD(&env->other->rq_xmit2);
+	/* RPCRDMA_MAX_SENDS() is 36 */
+	env->ep->re_max_requests = 36 - RPCRDMA_BC_SLOTS;
 }
 
 static void send_signal_test(struct kunit *test)
@@ -209,6 +236,14 @@ static void send_signal_test(struct kunit *test)
 	if (c->grouped)
 		list_add_tail(&env.grouped->rq_xmit2,
 			      &env.req->rl_slot.rq_xmit2);
+	if (c->next_busy) {
+		set_bit(RPCRDMA_REQ_SEND_BUSY, &rpcr_to_rdmar(env.other)->rl_flags);
+		set_bit(RPCRDMA_REQ_SEND_BUSY,
+			&rpcr_to_rdmar(env.grouped)->rl_flags);
+	}
+	if (c->reverse)
+		set_bit(RPC_BC_PA_IN_USE, &env.req->rl_slot.rq_bc_pa_state);
+	env.r_xprt->rx_buf.rb_sends_posted = c->posted;
 	env.ep->re_send_countdown = c->countdown;
 
 	frwr_send_flags(env.r_xprt, env.ep, env.req);
