@@ -576,8 +576,8 @@ static void rpcrdma_mrs_destroy(struct rpcrdma_buffer *buf)
 	buf->rb_mrs_free = 0;
 }
 
-/* Caller holds rb_sendq_lock.  Once the bit clears, xprt_rdma_free() or
- * the next Send may reuse @req's Send buffer.
+/* Caller holds rb_sendq_lock.  Once the bit clears, the next Send of
+ * @req may rewrite its Send buffer.
  */
 static void rpcrdma_send_done(struct rpcrdma_buffer *buf,
 			      struct rpcrdma_req *req)
@@ -585,11 +585,10 @@ static void rpcrdma_send_done(struct rpcrdma_buffer *buf,
 	list_del_init(&req->rl_sendq);
 	WRITE_ONCE(buf->rb_sends_posted, buf->rb_sends_posted - 1);
 	clear_bit_unlock(RPCRDMA_REQ_SEND_BUSY, &req->rl_flags);
-	/* Order the clear before wake_up_bit() looks for waiters; pairs
-	 * with the barrier in the waiter's prepare_to_wait() (wait_on_bit).
+	/* Order the clear before the test for a waiting sender in
+	 * rpcrdma_sends_reap(); pairs with rpcrdma_wait_for_send()'s barrier
 	 */
 	smp_mb__after_atomic();
-	wake_up_bit(&req->rl_flags, RPCRDMA_REQ_SEND_BUSY);
 }
 
 /**
