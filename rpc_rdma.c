@@ -751,33 +751,61 @@ EXPORT_SYMBOL_IF_KUNIT(rpcrdma_bc_call_offset);
 /* ---- Calls: choose, register, marshal ---- */
 
 /**
+ * rpcrdma_auth_ddp_ok - may this flavour's payloads be placed directly?
+ * @auth: the RPC's credential's rpc_auth
+ *
+ * No direct data placement when the flavour touches the data
+ * (RPCSEC_GSS integrity and privacy, RFC 8267 §4): the checksum or the
+ * ciphertext covers the whole message, so a payload the server placed
+ * or fetched apart from it would be unprotected, and a krb5p READ would
+ * cross the fabric in cleartext.  Such messages go inline, as a Long
+ * Call or into a Reply chunk, with no XDR pad dropped.
+ *
+ * The Kerberos pseudoflavours are decided by number.  auth_gss's
+ * gss_create_new() takes the gss_auth from kmalloc() and only ever sets
+ * bits in au_flags, so a krb5 auth can inherit RPCAUTH_AUTH_DATATOUCH
+ * from the krb5i or krb5p auth whose memory it reuses: krb5 would lose
+ * direct placement at random (seen in 6.1.192 and 6.12.118; always
+ * under slub_debug=P).  Any other flavour follows the bit, which errs
+ * only towards inline.
+ *
+ * Context: any; takes no locks, never sleeps.
+ *
+ * Return: true when payloads may travel in Read and Write chunks.
+ */
+VISIBLE_IF_KUNIT bool rpcrdma_auth_ddp_ok(const struct rpc_auth *auth)
+{
+	switch (auth->au_flavor) {
+	case RPC_AUTH_GSS_KRB5:
+		return true;
+	case RPC_AUTH_GSS_KRB5I:
+	case RPC_AUTH_GSS_KRB5P:
+		return false;
+	default:
+		/* au_flags holds bit numbers (__set_bit), not masks */
+		return !test_bit(RPCAUTH_AUTH_DATATOUCH, &auth->au_flags);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(rpcrdma_auth_ddp_ok);
+
+/**
  * rpcrdma_shape - what chunk choice needs to know about an xdr_buf
  * @buf: an RPC's rq_snd_buf or rq_rcv_buf
  * @ddp_flag: XDRBUF_WRITE for a Call, XDRBUF_READ for a Reply: the upper
  *	layer's mark for DDP-eligible pages (RFC 8267)
- * @au_flags: the RPC's auth flavour's au_flags (bit numbers, set with
- *	__set_bit() by auth_gss, not masks)
+ * @auth_ddp: rpcrdma_auth_ddp_ok() of the RPC's flavour
  * @shape: filled in
- *
- * No direct data placement when the flavour touches the data
- * (RPCAUTH_AUTH_DATATOUCH: RPCSEC_GSS integrity and privacy, RFC 8267):
- * the checksum or the ciphertext covers the whole message, so a payload
- * the server placed or fetched apart from it would be unprotected, and
- * a krb5p READ would cross the fabric in cleartext.  Such messages go
- * inline, as a Long Call or into a Reply chunk, with no XDR pad dropped.
  *
  * Context: any; takes no locks, never sleeps.
  */
 VISIBLE_IF_KUNIT void rpcrdma_shape(const struct xdr_buf *buf,
-				    unsigned int ddp_flag,
-				    unsigned long au_flags,
+				    unsigned int ddp_flag, bool auth_ddp,
 				    struct rpcrdma_msg_shape *shape)
 {
 	shape->ms_head = buf->head[0].iov_len;
 	shape->ms_pages = buf->page_len;
 	shape->ms_tail = buf->tail[0].iov_len;
-	shape->ms_ddp = (buf->flags & ddp_flag) &&
-			!test_bit(RPCAUTH_AUTH_DATATOUCH, &au_flags);
+	shape->ms_ddp = (buf->flags & ddp_flag) && auth_ddp;
 }
 EXPORT_SYMBOL_IF_KUNIT(rpcrdma_shape);
 
@@ -1186,17 +1214,18 @@ int rpcrdma_marshal_req(struct rpcrdma_xprt *r_xprt, struct rpc_rqst *rqst)
 	struct rpcrdma_msg_shape shape;
 	enum rpcrdma_call_form call;
 	enum rpcrdma_reply_form reply;
-	unsigned long au_flags;
+	bool auth_ddp;
 	int rc;
 
 	req->rl_chunks.rc_read.ch_nsegs = 0;
 	req->rl_chunks.rc_write.ch_nsegs = 0;
 	req->rl_chunks.rc_reply.ch_nsegs = 0;
 
-	au_flags = rqst->rq_cred ? rqst->rq_cred->cr_auth->au_flags : 0;
-	rpcrdma_shape(&rqst->rq_snd_buf, XDRBUF_WRITE, au_flags, &shape);
+	auth_ddp = !rqst->rq_cred ||
+		   rpcrdma_auth_ddp_ok(rqst->rq_cred->cr_auth);
+	rpcrdma_shape(&rqst->rq_snd_buf, XDRBUF_WRITE, auth_ddp, &shape);
 	call = rpcrdma_choose_call(&shape, ep->re_max_inline_send);
-	rpcrdma_shape(&rqst->rq_rcv_buf, XDRBUF_READ, au_flags, &shape);
+	rpcrdma_shape(&rqst->rq_rcv_buf, XDRBUF_READ, auth_ddp, &shape);
 	reply = rpcrdma_choose_reply(&shape, ep->re_max_inline_recv);
 
 	rc = rpcrdma_call_chunks(r_xprt, req, call);

@@ -774,8 +774,9 @@ enum rpcrdma_reply_fault
 rpcrdma_decode_reply(struct xdr_stream *xdr,
 		     const struct rpcrdma_chunks *offered,
 		     struct rpcrdma_reply_hdr *hdr);
+bool rpcrdma_auth_ddp_ok(const struct rpc_auth *auth);
 void rpcrdma_shape(const struct xdr_buf *buf, unsigned int ddp_flag,
-		   unsigned long au_flags, struct rpcrdma_msg_shape *shape);
+		   bool auth_ddp, struct rpcrdma_msg_shape *shape);
 enum rpcrdma_call_form
 rpcrdma_choose_call(const struct rpcrdma_msg_shape *call,
 		    unsigned int max_inline_send);

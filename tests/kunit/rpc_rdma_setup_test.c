@@ -107,10 +107,11 @@ static void reply_choice_test(struct kunit *test)
  * An NFS WRITE of 64 KiB (pages marked XDRBUF_WRITE) or READ of 64 KiB
  * (XDRBUF_READ) under each flavour: krb5 authenticates the header only,
  * krb5i checksums and krb5p encrypts the whole message, the payload
- * included (RPCAUTH_AUTH_DATATOUCH), so theirs may not be placed apart.
+ * included, so theirs may not be placed apart.
  */
 struct flavour_case {
 	const char *rule;
+	rpc_authflavor_t flavor;
 	unsigned long au_flags;
 	bool reply;			/* rq_rcv_buf of a READ, else a WRITE */
 	unsigned int head, pages, tail;
@@ -121,41 +122,66 @@ struct flavour_case {
  * What auth_gss's gss_create_new() sets: au_flags holds bit numbers
  * (__set_bit), every GSS flavour has UPDATE_SLACK, krb5i and krb5p add
  * DATATOUCH.  RPCAUTH_AUTH_DATATOUCH used as a mask tests bit 0 instead.
+ * It never clears a bit, and the gss_auth comes from kmalloc(): STALE is
+ * a krb5 auth in a freed krb5p auth's memory, POISON one under
+ * slub_debug=P.
  */
 #define KRB5_FLAGS	BIT(RPCAUTH_AUTH_UPDATE_SLACK)
 #define KRB5I_FLAGS	(BIT(RPCAUTH_AUTH_UPDATE_SLACK) | BIT(RPCAUTH_AUTH_DATATOUCH))
 #define KRB5P_FLAGS	KRB5I_FLAGS
+#define STALE_FLAGS	KRB5P_FLAGS
+#define POISON_FLAGS	0x6b6b6b6b6b6b6b6bUL
 
 static const struct flavour_case flavour_cases[] = {
 	{ .rule = "RFC 8267 sec=sys: WRITE data is DDP-eligible, a Read chunk",
-	  .head = 200, .pages = SZ_64K, .form = RPCRDMA_CALL_READ_CHUNK },
-	{ .rule = "RFC 8267 sec=krb5 touches no data: WRITE data in a Read chunk",
-	  .au_flags = KRB5_FLAGS, .head = 260, .pages = SZ_64K,
+	  .flavor = RPC_AUTH_UNIX, .head = 200, .pages = SZ_64K,
 	  .form = RPCRDMA_CALL_READ_CHUNK },
+	{ .rule = "RFC 8267 sec=krb5 touches no data: WRITE data in a Read chunk",
+	  .flavor = RPC_AUTH_GSS_KRB5, .au_flags = KRB5_FLAGS, .head = 260,
+	  .pages = SZ_64K, .form = RPCRDMA_CALL_READ_CHUNK },
+	{ .rule = "RFC 8267 sec=krb5 with a stale DATATOUCH bit: still a Read chunk",
+	  .flavor = RPC_AUTH_GSS_KRB5, .au_flags = STALE_FLAGS, .head = 260,
+	  .pages = SZ_64K, .form = RPCRDMA_CALL_READ_CHUNK },
 	{ .rule = "RFC 8267 sec=krb5i checksums the data: the WRITE is a Long Call",
-	  .au_flags = KRB5I_FLAGS, .head = 260, .pages = SZ_64K, .tail = 40,
-	  .form = RPCRDMA_CALL_LONG },
+	  .flavor = RPC_AUTH_GSS_KRB5I, .au_flags = KRB5I_FLAGS, .head = 260,
+	  .pages = SZ_64K, .tail = 40, .form = RPCRDMA_CALL_LONG },
+	{ .rule = "RFC 8267 sec=krb5i without its DATATOUCH bit: still a Long Call",
+	  .flavor = RPC_AUTH_GSS_KRB5I, .au_flags = KRB5_FLAGS, .head = 260,
+	  .pages = SZ_64K, .tail = 40, .form = RPCRDMA_CALL_LONG },
 	{ .rule = "RFC 8267 sec=krb5p encrypts the data: the WRITE is a Long Call",
-	  .au_flags = KRB5P_FLAGS, .head = 260, .pages = SZ_64K + 3,
-	  .tail = 1 + 40, .form = RPCRDMA_CALL_LONG },
+	  .flavor = RPC_AUTH_GSS_KRB5P, .au_flags = KRB5P_FLAGS, .head = 260,
+	  .pages = SZ_64K + 3, .tail = 1 + 40, .form = RPCRDMA_CALL_LONG },
 	{ .rule = "RFC 8166 §3.5.1 sec=krb5p: a WRITE that fits still goes inline",
-	  .au_flags = KRB5P_FLAGS, .head = 260, .pages = 512, .tail = 40,
-	  .form = RPCRDMA_CALL_INLINE },
+	  .flavor = RPC_AUTH_GSS_KRB5P, .au_flags = KRB5P_FLAGS, .head = 260,
+	  .pages = 512, .tail = 40, .form = RPCRDMA_CALL_INLINE },
+	{ .rule = "RFC 8267 a GSS flavour with no mechanism here follows DATATOUCH",
+	  .flavor = RPC_AUTH_GSS_LKEY, .au_flags = KRB5I_FLAGS, .head = 260,
+	  .pages = SZ_64K, .tail = 40, .form = RPCRDMA_CALL_LONG },
 	{ .rule = "RFC 8267 sec=sys: READ data is DDP-eligible, a Write chunk",
-	  .reply = true, .head = 200, .pages = SZ_64K, .tail = 4,
-	  .form = RPCRDMA_REPLY_WRITE_CHUNK },
+	  .flavor = RPC_AUTH_UNIX, .reply = true, .head = 200,
+	  .pages = SZ_64K, .tail = 4, .form = RPCRDMA_REPLY_WRITE_CHUNK },
 	{ .rule = "RFC 8267 sec=krb5 touches no data: READ data in a Write chunk",
-	  .au_flags = KRB5_FLAGS, .reply = true, .head = 260, .pages = SZ_64K,
-	  .tail = 4, .form = RPCRDMA_REPLY_WRITE_CHUNK },
+	  .flavor = RPC_AUTH_GSS_KRB5, .au_flags = KRB5_FLAGS, .reply = true,
+	  .head = 260, .pages = SZ_64K, .tail = 4,
+	  .form = RPCRDMA_REPLY_WRITE_CHUNK },
+	{ .rule = "RFC 8267 sec=krb5 in poisoned memory: READ data in a Write chunk",
+	  .flavor = RPC_AUTH_GSS_KRB5, .au_flags = POISON_FLAGS, .reply = true,
+	  .head = 260, .pages = SZ_64K, .tail = 4,
+	  .form = RPCRDMA_REPLY_WRITE_CHUNK },
 	{ .rule = "RFC 8267 sec=krb5i: the READ reply comes whole, in a Reply chunk",
-	  .au_flags = KRB5I_FLAGS, .reply = true, .head = 260,
-	  .pages = SZ_64K, .tail = 40, .form = RPCRDMA_REPLY_LONG },
+	  .flavor = RPC_AUTH_GSS_KRB5I, .au_flags = KRB5I_FLAGS, .reply = true,
+	  .head = 260, .pages = SZ_64K, .tail = 40,
+	  .form = RPCRDMA_REPLY_LONG },
 	{ .rule = "RFC 8267 sec=krb5p: no cleartext Write, the READ reply in a Reply chunk",
-	  .au_flags = KRB5P_FLAGS, .reply = true, .head = 260,
+	  .flavor = RPC_AUTH_GSS_KRB5P, .au_flags = KRB5P_FLAGS, .reply = true,
+	  .head = 260, .pages = SZ_64K, .tail = 40,
+	  .form = RPCRDMA_REPLY_LONG },
+	{ .rule = "RFC 8267 sec=krb5p without its DATATOUCH bit: still a Reply chunk",
+	  .flavor = RPC_AUTH_GSS_KRB5P, .reply = true, .head = 260,
 	  .pages = SZ_64K, .tail = 40, .form = RPCRDMA_REPLY_LONG },
 	{ .rule = "RFC 8166 §3.5.1 sec=krb5p: a READ reply that fits comes inline",
-	  .au_flags = KRB5P_FLAGS, .reply = true, .head = 260, .pages = 512,
-	  .tail = 40, .form = RPCRDMA_REPLY_INLINE },
+	  .flavor = RPC_AUTH_GSS_KRB5P, .au_flags = KRB5P_FLAGS, .reply = true,
+	  .head = 260, .pages = 512, .tail = 40, .form = RPCRDMA_REPLY_INLINE },
 };
 
 static void flavour_case_desc(const struct flavour_case *c, char *desc)
@@ -168,6 +194,10 @@ KUNIT_ARRAY_PARAM(flavour, flavour_cases, flavour_case_desc);
 static void flavour_choice_test(struct kunit *test)
 {
 	const struct flavour_case *c = test->param_value;
+	struct rpc_auth auth = {
+		.au_flavor = c->flavor,
+		.au_flags = c->au_flags,
+	};
 	struct rpcrdma_msg_shape shape;
 	struct xdr_buf buf = {
 		.head[0].iov_len = c->head,
@@ -177,7 +207,7 @@ static void flavour_choice_test(struct kunit *test)
 	};
 
 	rpcrdma_shape(&buf, c->reply ? XDRBUF_READ : XDRBUF_WRITE,
-		      c->au_flags, &shape);
+		      rpcrdma_auth_ddp_ok(&auth), &shape);
 	if (c->reply)
 		KUNIT_EXPECT_EQ(test, rpcrdma_choose_reply(&shape, 900),
 				c->form);
