@@ -26,63 +26,11 @@
  * The guest must have one vCPU: the counters are plain (not atomic)
  * additions, which only one vCPU thread may make.
  */
-#include <inttypes.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The part of QEMU's plugin API (include/qemu/qemu-plugin.h, version 1)
- * used here, declared by hand: Debian ships QEMU without that header.
- */
-typedef uint64_t qemu_plugin_id_t;
-struct qemu_plugin_tb;
-struct qemu_plugin_insn;
-
-typedef struct {
-	const char *target_name;
-	struct {
-		int min;
-		int cur;
-	} version;
-	bool system_emulation;
-	union {
-		struct {
-			int smp_vcpus;
-			int max_vcpus;
-		} system;
-	};
-} qemu_info_t;
-
-enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS };
-enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
-
-typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id,
-					       struct qemu_plugin_tb *tb);
-typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu, void *udata);
-typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *udata);
-
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
-					   qemu_plugin_vcpu_tb_trans_cb_t cb);
-void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb,
-					      enum qemu_plugin_op op,
-					      void *ptr, uint64_t imm);
-void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
-					    qemu_plugin_vcpu_udata_cb_t cb,
-					    enum qemu_plugin_cb_flags flags,
-					    void *udata);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
-				    qemu_plugin_udata_cb_t cb, void *udata);
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
-uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
-struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb,
-						 size_t idx);
-const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
-size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
-void qemu_plugin_outs(const char *string);
+#include "qemu-plugin-api.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -101,23 +49,23 @@ EXPORT int qemu_plugin_version = 1;
  * Entries are only added, by the one vCPU thread's translations.
  */
 struct block {
-	uint64_t vaddr;
-	uint64_t insns;		/* executed in blocks starting at vaddr */
-	uint64_t mark;		/* insns at the last BEGIN */
+	__u64 vaddr;
+	__u64 insns;		/* executed in blocks starting at vaddr */
+	__u64 mark;		/* insns at the last BEGIN */
 };
 
 #define TABLE_BITS	20
-#define TABLE_SIZE	(1u << TABLE_BITS)
+#define TABLE_SIZE	0x100000u	/* 2 to the TABLE_BITS */
 
 static struct block *table;
-static uint64_t user_insns, user_mark;
-static uint64_t spill_insns, spill_mark;	/* kernel blocks past a full table */
-static uint64_t seq;
+static __u64 user_insns, user_mark;
+static __u64 spill_insns, spill_mark;	/* kernel blocks past a full table */
+static __u64 seq;
 static FILE *out;
 
-static struct block *block_of(uint64_t vaddr)
+static struct block *block_of(__u64 vaddr)
 {
-	uint64_t h = (vaddr * 0x9e3779b97f4a7c15ull) >> (64 - TABLE_BITS);
+	__u64 h = (vaddr * 0x9e3779b97f4a7c15ull) >> (64 - TABLE_BITS);
 	unsigned int i;
 
 	for (i = 0; i < TABLE_SIZE / 2; i++) {
@@ -145,18 +93,18 @@ static void mark_begin(void)
 
 static void mark_end(void)
 {
-	uint64_t kernel = spill_insns - spill_mark;
+	__u64 kernel = spill_insns - spill_mark;
 	unsigned int i;
 
 	for (i = 0; i < TABLE_SIZE; i++)
 		kernel += table[i].insns - table[i].mark;
-	fprintf(out, "end %" PRIu64 " user %" PRIu64 " kernel %" PRIu64 "\n",
-		seq, user_insns - user_mark, kernel);
+	fprintf(out, "end %llu user %llu kernel %llu\n", seq,
+		user_insns - user_mark, kernel);
 	for (i = 0; i < TABLE_SIZE; i++) {
 		struct block *b = &table[i];
 
 		if (b->insns != b->mark)
-			fprintf(out, "k %" PRIx64 " %" PRIu64 "\n", b->vaddr,
+			fprintf(out, "k %llx %llu\n", b->vaddr,
 				b->insns - b->mark);
 	}
 	fputs(".\n", out);
@@ -167,16 +115,16 @@ static void on_mark(unsigned int vcpu, void *udata)
 {
 	(void)vcpu;
 	seq++;
-	if ((uintptr_t)udata == MARK_BEGIN)
+	if ((size_t)udata == MARK_BEGIN)
 		mark_begin();
 	else
 		mark_end();
 }
 
-static uint32_t marker(const struct qemu_plugin_insn *insn)
+static __u32 marker(const struct qemu_plugin_insn *insn)
 {
-	const uint8_t *p = qemu_plugin_insn_data(insn);
-	uint32_t disp;
+	const __u8 *p = qemu_plugin_insn_data(insn);
+	__u32 disp;
 
 	if (qemu_plugin_insn_size(insn) != 8 || p[0] != 0x0f || p[1] != 0x1f ||
 	    p[2] != 0x84 || p[3] != 0x00)
@@ -185,11 +133,11 @@ static uint32_t marker(const struct qemu_plugin_insn *insn)
 	return disp == MARK_BEGIN || disp == MARK_END ? disp : 0;
 }
 
-static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+static void on_translate(__u64 id, struct qemu_plugin_tb *tb)
 {
-	uint64_t vaddr = qemu_plugin_tb_vaddr(tb);
+	__u64 vaddr = qemu_plugin_tb_vaddr(tb);
 	size_t i, n = qemu_plugin_tb_n_insns(tb);
-	uint64_t *counter = &user_insns;
+	__u64 *counter = &user_insns;
 
 	(void)id;
 	if (vaddr >= KERNEL_HALF) {
@@ -199,26 +147,27 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	} else {
 		for (i = 0; i < n; i++) {
 			struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
-			uint32_t m = marker(insn);
+			__u32 m = marker(insn);
 
 			if (m)
 				qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark,
-					QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)m);
+								       QEMU_PLUGIN_CB_NO_REGS,
+								       (void *)(size_t)m);
 		}
 	}
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64,
 						 counter, n);
 }
 
-static void at_exit(qemu_plugin_id_t id, void *udata)
+static void at_exit(__u64 id, void *udata)
 {
 	(void)id;
 	(void)udata;
-	fprintf(out, "exit %" PRIu64 " markers\n", seq);
+	fprintf(out, "exit %llu markers\n", seq);
 	fclose(out);
 }
 
-EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+EXPORT int qemu_plugin_install(__u64 id, const struct qemu_info *info,
 			       int argc, char **argv)
 {
 	const char *path = NULL;
