@@ -724,12 +724,22 @@ VISIBLE_IF_KUNIT unsigned int rpcrdma_bc_call_offset(const void *msg,
 						     unsigned int len,
 						     bool *chunked)
 {
+	const __be32 *w = msg;
 	struct xdr_stream xdr;
 	struct xdr_buf buf;
 	unsigned int offset;
 	__be32 *p;
 
 	*chunked = false;
+	/*
+	 * Every Reply that needs no chunk is RDMA_MSG with three empty
+	 * lists: the RPC header then starts right after those seven words
+	 * (the parse below costs some 135 instructions a Reply).
+	 */
+	if (len >= 9 * XDR_UNIT && w[1] == rpcrdma_version &&
+	    w[3] == rdma_msg && w[4] == xdr_zero && w[5] == xdr_zero &&
+	    w[6] == xdr_zero)
+		return w[8] == cpu_to_be32(RPC_CALL) ? 7 * XDR_UNIT : 0;
 	xdr_buf_init(&buf, (void *)msg, len);
 	buf.len = len;
 	xdr_init_decode(&xdr, &buf, (__be32 *)msg, NULL);
