@@ -298,8 +298,6 @@ struct rpcrdma_reply_hdr {
  * @rr_len: bytes received (wc->byte_len)
  * @rr_wc_flags: wc->wc_flags (IB_WC_WITH_INVALIDATE)
  * @rr_inv_rkey: rkey the server invalidated, if IB_WC_WITH_INVALIDATE
- * @rr_hdrbuf: for rpc_rdma.c: an xdr_buf over the received bytes
- * @rr_stream: for rpc_rdma.c: an xdr_stream over @rr_hdrbuf
  * @rr_hdr: for rpc_rdma.c: the decoded, checked transport header
  * @rr_req: for rpc_rdma.c: the req this reply matched, or NULL
  */
@@ -313,8 +311,6 @@ struct rpcrdma_rep {
 	u32			rr_len;
 	int			rr_wc_flags;
 	u32			rr_inv_rkey;
-	struct xdr_buf		rr_hdrbuf;
-	struct xdr_stream	rr_stream;
 	struct rpcrdma_reply_hdr rr_hdr;
 	struct rpcrdma_req	*rr_req;
 };
@@ -771,7 +767,7 @@ bool rpcrdma_cm_private_fit(const void *data, u8 len,
 int rpcrdma_encode_call_header(struct xdr_stream *xdr, __be32 xid,
 			       u32 credits, const struct rpcrdma_chunks *chunks);
 enum rpcrdma_reply_fault
-rpcrdma_decode_reply(struct xdr_stream *xdr,
+rpcrdma_decode_reply(const void *msg, unsigned int len,
 		     const struct rpcrdma_chunks *offered,
 		     struct rpcrdma_reply_hdr *hdr);
 bool rpcrdma_auth_ddp_ok(const struct rpc_auth *auth);

@@ -617,25 +617,16 @@ decode_image(struct kunit *test, const u32 *wire, unsigned int len,
 	     struct rpcrdma_reply_hdr *hdr)
 {
 	struct rpcrdma_chunks *offer;
-	struct xdr_stream *xdr;
-	struct xdr_buf *buf;
 	__be32 *mem;
 
 	mem = wire_image(test, wire);
 	offer = kunit_kzalloc(test, sizeof(*offer), GFP_KERNEL);
-	buf = kunit_kzalloc(test, sizeof(*buf), GFP_KERNEL);
-	xdr = kunit_kzalloc(test, sizeof(*xdr), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, offer);
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_NOT_NULL(test, xdr);
 	offer_chunk(&offer->rc_write, 0x200, write_offered);
 	offer_chunk(&offer->rc_reply, 0x300, reply_offered);
 
 	/* the bytes past @len stay in memory: the decoder must not read them */
-	xdr_buf_init(buf, mem, len);
-	buf->len = len;
-	xdr_init_decode(xdr, buf, mem, NULL);
-	return rpcrdma_decode_reply(xdr, offer, hdr);
+	return rpcrdma_decode_reply(mem, len, offer, hdr);
 }
 
 static void reply_header_test(struct kunit *test)
