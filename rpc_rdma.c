@@ -699,12 +699,17 @@ EXPORT_SYMBOL_IF_KUNIT(rpcrdma_decode_reply);
 static bool skip_segments(struct rpcrdma_hdr_cursor *c)
 {
 	const __be32 *p;
+	u32 count;
 
 	p = hdr_take(c, 1);
 	if (!p)
 		return false;
-	return hdr_take(c, (size_t)be32_to_cpup(p) *
-			rpcrdma_segment_maxsz) != NULL;
+	/* Divide, not multiply: no count can wrap, whatever size_t is */
+	count = be32_to_cpup(p);
+	if (count > (c->hc_end - c->hc_p) / rpcrdma_segment_maxsz)
+		return false;
+	c->hc_p += count * rpcrdma_segment_maxsz;
+	return true;
 }
 
 /*
