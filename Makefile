@@ -31,7 +31,8 @@
 #                   Debian's rpcrdma alternating in one boot of the VM pair,
 #                   and the raw link (perftest); a table, JSON and a chart
 #                   in .build/bench; BENCH_ROUNDS (3), BENCH_SECS (5 per job)
-#                   make it longer (numbers, not a test)
+#                   make it longer, BENCH_INSN=0 leaves the instruction
+#                   counter out (numbers, not a test)
 
 # Debian 12's newest headers of each kernel series we support
 KDIR61 ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
